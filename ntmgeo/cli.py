@@ -1,0 +1,332 @@
+"""The ``ntmgeo`` command line: thin commands over the library.
+
+Exit codes: 0 success; 1 internal error; 2 wrong usage; 3 bad input (file, value, schema);
+4 store problem (missing, not an ntmgeo store, locked); 5 data the computation needs is missing
+(no unit valid on the date, no criteria set, unknown province).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from . import __version__, criteria, datasets, ingest, layers, settings
+from . import status as status_mod
+from ._errors import NtmgeoError
+from .i18n import t
+from .store import open_store
+from .store.gpkg import GpkgStore
+
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _echo_json(doc: Any) -> None:
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), console=_err,
+                    transient=True, disable=not _err.is_terminal)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ntmgeo")
+@click.option("--lang", type=click.Choice(["vi", "en"]), envvar="NTMGEO_LANG", default="vi",
+              show_default=True, help="Language of messages and tables.")
+def cli(lang: str) -> None:
+    """ntmgeo: bản đồ và chỉ tiêu nông thôn mới (GIS for the New Rural Development programme)."""
+    settings.lang = lang
+
+
+# ----------------------------------------------------------------------------------- init
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sample", type=str, default=None,
+              help="Load an embedded sample (e.g. 'damrong').")
+@click.option("--province", "prov_code", default=None,
+              help="Province code (GSO, before the 2025 merger) whose VN-2000 zone measures "
+                   "lengths and areas; the sample's own when --sample is given.")
+@click.option("--title", default="", help="Project title.")
+@click.option("--force", is_flag=True, help="Replace an existing file at PATH.")
+def init(path: Path, sample: str | None, prov_code: str | None, title: str, force: bool) -> None:
+    """Create a project store (GeoPackage) at PATH, optionally with a sample."""
+    spec = datasets.manifest(sample) if sample else None
+    prov = prov_code or (spec["prov_code"] if spec else None)
+    if prov is None:
+        raise click.UsageError("give --province CODE (e.g. 68 for Lâm Đồng) or --sample NAME")
+    name = title or (spec["title"][settings.lang] if spec else "")
+    if not sample:
+        store = GpkgStore.create(path, prov_code=prov, title=name, overwrite=force)
+    else:
+        # Build in a temporary file and move it into place: a failed sample load leaves nothing.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.init")
+        try:
+            store = GpkgStore.create(tmp, prov_code=prov, title=name, overwrite=True)
+            with _progress() as progress:
+                progress.add_task(t("reading", file=sample), total=None)
+                counts = datasets.load_sample(store, sample)
+            if path.exists() and not force:
+                raise click.UsageError(f"{path} already exists (use --force to replace it)")
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        store = GpkgStore(path)
+    _out.print(t("created", path=path, prov=prov, crs=store.measure_crs))
+    if sample:
+        _out.print(t("sample_loaded", name=sample))
+        for key, count in counts.items():
+            _out.print(f"  {key}: {count}")
+
+
+# ----------------------------------------------------------------------------------- import
+@cli.command("import")
+@click.argument("layer")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--replace", is_flag=True, help="Replace the layer's whole content with FILE's.")
+@click.option("--crs", default=None, help="CRS of FILE when it declares none (EPSG:XXXX).")
+@click.option("--layer", "file_layer", default=None,
+              help="Layer inside FILE (GeoPackage, KML, ZIP with several shapefiles).")
+@click.option("--user", default="", help="Who imports (recorded with the import).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def import_(layer: str, file: Path, db: Path, replace: bool, crs: str | None,
+            file_layer: str | None, user: str, as_json: bool) -> None:
+    """Validate FILE against LAYER's schema and add its features to the store.
+
+    All or nothing: a bad feature stops the import and the store is left as it was.
+    """
+    store = open_store(db)
+    layers.load_schema(layer)
+    with _progress() as progress:
+        progress.add_task(t("reading", file=file.name), total=None)
+        count = ingest.import_file(store, layer, file, replace=replace, crs=crs,
+                                   file_layer=file_layer, user=user or os.environ.get("USER", ""))
+    if as_json:
+        _echo_json({"layer": layer, "file": str(file), "features": count,
+                    "mode": "replace" if replace else "append"})
+    else:
+        key = "replaced" if replace else "imported"
+        _out.print(t(key, n=count, layer=layer, file=file.name))
+
+
+# ----------------------------------------------------------------------------------- status
+def _met_word(met: bool | None) -> str:
+    if met is None:
+        return t("unknown")
+    return t("met") if met else t("unmet")
+
+
+def _print_district(doc: dict[str, Any]) -> None:
+    lang = settings.lang
+    unit = doc["unit"]
+    _out.print(f"[bold]{t('unit')}:[/] {unit['name']} ({unit['code']}) · "
+               f"{t('set')}: {doc['criteria_set']['title'][lang]} · {t('as_of')}: {doc['as_of']}",
+               highlight=False)
+    table = Table(show_lines=False)
+    for col in ("indicator", "threshold", "value", "status", "source"):
+        table.add_column(t(col), overflow="fold")
+    for crit in doc["criteria"]:
+        table.add_row(f"[bold]{crit['id']}. {crit['name'][lang]}[/]", "", "",
+                      f"[bold]{_met_word(crit['met'])}[/]", "")
+        for ind in crit["indicators"] or []:
+            value = ind["value_text"] or ("" if ind["value"] is None else str(ind["value"]))
+            threshold = ind["threshold"]["text"] if ind["threshold"] else ""
+            source = t(ind["source"]) if ind["source"] else ""
+            if ind["as_of"]:
+                source += f" {ind['as_of']}"
+            style = "red" if ind["met"] is False else ""
+            table.add_row(f"  {ind['id']} {ind['name'][lang]}", threshold, value,
+                          f"[{style}]{_met_word(ind['met'])}[/]" if style else
+                          _met_word(ind["met"]), source)
+    _out.print(table)
+    s = doc["summary"]
+    _out.print(t("summary", im=s["indicators_met"], it=s["indicators_total"],
+                 cm=s["criteria_met"], ct=s["criteria_total"]))
+    if s.get("reported"):
+        r = s["reported"]
+        _out.print(t("reported_summary", im=r["indicators_met"], it=r["indicators_total"],
+                     cm=r["criteria_met"], ct=r["criteria_total"]))
+    if s["disagreements"]:
+        _out.print(t("disagreements"))
+        for d in s["disagreements"]:
+            _out.print(f"  - {d['note']}", highlight=False)
+
+
+def _print_communes(doc: dict[str, Any]) -> None:
+    table = Table()
+    for col in ("code", "commune", "ntm_level", "criteria_met", "unmet_criteria", "as_of"):
+        table.add_column(t(col), overflow="fold")
+    for c in doc["communes"]:
+        level = t(f"level_{c['level']}") if c["level"] else t("unknown")
+        met = "" if c["criteria_met"] is None else f"{c['criteria_met']}/{c['criteria_total']}"
+        unmet = ", ".join(x["id"] for x in c["criteria"] or [] if x["met"] is False)
+        table.add_row(c["comm_code"], c["name"], level, met, unmet, c["as_of"] or "")
+    _out.print(table)
+    s = doc["summary"]
+    _out.print(t("communes_summary", ntm=s["ntm_or_above"], n=s["communes"],
+                 nc=s["ntm_nang_cao_or_above"]))
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--level", type=click.Choice(["district", "commune"]), default="district",
+              show_default=True)
+@click.option("--unit", default=None, help="Unit code, where several are valid.")
+@click.option("--as-of", "as_of", default=None,
+              help="Date (YYYY-MM-DD); default: the store's latest reported date.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def status(db: Path, level: str, unit: str | None, as_of: str | None, as_json: bool) -> None:
+    """Which criteria and indicators a unit meets, with value, threshold, source and date."""
+    store = open_store(db)
+    if as_of is not None:
+        as_of = _check_date(as_of)
+    doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of)
+    if as_json:
+        _echo_json(doc)
+    elif level == "commune":
+        _print_communes(doc)
+    else:
+        _print_district(doc)
+
+
+def _check_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)",
+                                 param_hint="--as-of") from None
+
+
+# ----------------------------------------------------------------------------------- info
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--json", "as_json", is_flag=True)
+def info(db: Path, as_json: bool) -> None:
+    """What a store holds: project metadata and counts per layer and record table."""
+    store = open_store(db)
+    doc = {"meta": store.meta(), "counts": store.counts()}
+    if as_json:
+        _echo_json(doc)
+        return
+    for key, value in doc["meta"].items():
+        _out.print(f"{key}: {value}", highlight=False)
+    for key, value in doc["counts"].items():
+        _out.print(f"  {key}: {value}", highlight=False)
+
+
+# ----------------------------------------------------------------------------------- layers
+@cli.group("layers")
+def layers_group() -> None:
+    """The declarative layer schemas (layers/*.yml)."""
+
+
+@layers_group.command("list")
+def layers_list() -> None:
+    """List the layers."""
+    for schema in layers.all_schemas():
+        types = "/".join(schema.geometry_types)
+        _out.print(f"{schema.name}\t{types}\t{schema.title[settings.lang]}", highlight=False)
+
+
+@layers_group.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+def layers_show(name: str, as_json: bool) -> None:
+    """Show a layer's fields."""
+    schema = layers.load_schema(name)
+    if as_json:
+        _echo_json({"name": schema.name, "title": schema.title,
+                    "geometry_types": schema.geometry_types, "identity": schema.identity,
+                    "fields": [{"name": f.name, "shp_name": f.shp_name, "type": f.type,
+                                "required": f.required, "label": f.label, "unit": f.unit,
+                                "allowed": f.allowed} for f in schema.fields]})
+        return
+    table = Table(title=f"{schema.name}: {schema.title[settings.lang]}")
+    for col in ("field", "shp", "type", "required", "label", "unit / allowed"):
+        table.add_column(col, overflow="fold")
+    for f in schema.fields:
+        extra = f.unit or (", ".join(f.allowed) if f.allowed else "")
+        table.add_row(f.name, f.shp_name, f.type, "✓" if f.required else "", f.label[settings.lang],
+                      extra)
+    _out.print(table)
+    _out.print(f"identity: {', '.join(schema.identity)}", highlight=False)
+
+
+@layers_group.command("validate")
+def layers_validate() -> None:
+    """Check every layer schema against layers/_schema.yml."""
+    _out.print(t("layers_valid", names=", ".join(layers.validate_all())))
+
+
+# ----------------------------------------------------------------------------------- criteria
+@cli.group("criteria")
+def criteria_group() -> None:
+    """The criteria catalogue (data/criteria/*.yml)."""
+
+
+@criteria_group.command("list")
+def criteria_list() -> None:
+    """List the criteria sets."""
+    for cset in criteria.all_sets().values():
+        start, end = cset.period
+        _out.print(f"{cset.id}\t{cset.level}\t{len(cset.criteria)} tiêu chí\t"
+                   f"{len(cset.indicators)} chỉ tiêu\t{start or '?'}..{end or ''}\t"
+                   f"{cset.title[settings.lang]}", highlight=False)
+
+
+@criteria_group.command("show")
+@click.argument("set_id")
+def criteria_show(set_id: str) -> None:
+    """Show a criteria set with its indicators and thresholds."""
+    cset = criteria.load_set(set_id)
+    lang = settings.lang
+    table = Table(title=cset.title[lang])
+    for col in ("criterion", "indicator", "threshold"):
+        table.add_column(t(col), overflow="fold")
+    for crit in cset.criteria:
+        if crit.indicators is None:
+            table.add_row(f"{crit.id}. {crit.name[lang]}", t("not_in_catalogue"), "")
+            continue
+        for n, ind in enumerate(crit.indicators):
+            thr = ind.threshold.text if ind.threshold else t("not_in_catalogue")
+            table.add_row(f"{crit.id}. {crit.name[lang]}" if n == 0 else "",
+                          f"{ind.id} {ind.name[lang]}", thr)
+    _out.print(table)
+
+
+# ----------------------------------------------------------------------------------- entry
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors become one line on stderr and an exit code, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="ntmgeo", standalone_mode=False)
+    except click.exceptions.Abort:
+        _err.print("Aborted.")
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except NtmgeoError as exc:
+        click.echo(f"{t('error')}: {exc}", err=True)
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no stack traces
+        if os.environ.get("NTMGEO_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"{t('internal_error')}: {type(exc).__name__}: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

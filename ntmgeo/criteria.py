@@ -1,0 +1,243 @@
+"""Criteria sets as data: ``data/criteria/*.yml``, one file per decision.
+
+A set has criteria; a criterion has indicators (or ``None`` where no source gives them: shown
+as "not in the catalogue", never guessed); an indicator has a threshold (one, or one per
+region / commune group), a method (``computed`` from layers or ``reported``) and, from
+``data/owners/*.yml``, the departments plans assign it to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ._errors import CriterionDataMissing
+from ._resources import share_path
+
+__all__ = ["CriteriaSet", "Criterion", "Indicator", "Threshold", "all_sets", "load_set",
+           "set_for"]
+
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
+        "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """An indicator's threshold as the source prints it, and as a comparison where numeric."""
+
+    text: str
+    kind: str  # "numeric" or "pass"
+    op: str | None = None
+    value: float | None = None
+    unit: str | None = None
+
+    def met_by(self, value: float | None) -> bool | None:
+        """Whether ``value`` meets a numeric threshold (None when it cannot be told)."""
+        if self.kind != "numeric" or value is None or self.op is None or self.value is None:
+            return None
+        return bool(_OPS[self.op](round(float(value), 9), float(self.value)))
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"text": self.text, "kind": self.kind, "op": self.op, "value": self.value,
+                "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator (chỉ tiêu) of a criterion."""
+
+    id: str
+    name: dict[str, str]
+    method: str
+    threshold: Threshold | None = None
+    thresholds: dict[str, Threshold] = field(default_factory=dict)  # by region or group
+    compute: str | None = None
+    note: dict[str, str] | None = None
+    departments: tuple[dict[str, Any], ...] = ()
+
+    def threshold_for(self, zone: str | None = None) -> Threshold | None:
+        """The threshold that applies, for a region or commune group where the set has them."""
+        if zone is not None and zone in self.thresholds:
+            return self.thresholds[zone]
+        return self.threshold
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion (tiêu chí)."""
+
+    id: str
+    name: dict[str, str]
+    indicators: tuple[Indicator, ...] | None
+    note: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A criteria set, as one decision issues it."""
+
+    id: str
+    level: str
+    kind: str
+    title: dict[str, str]
+    period: tuple[str | None, str | None]  # (None, None) where no source states it
+    source: str
+    threshold_scheme: str
+    criteria: tuple[Criterion, ...]
+    decisions: tuple[dict[str, Any], ...] = ()
+    zones: tuple[dict[str, Any], ...] = ()
+    recognition_conditions: tuple[dict[str, Any], ...] = ()
+    path: str = ""
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        """All indicators, in order (empty for criteria without indicators)."""
+        return [i for c in self.criteria for i in (c.indicators or ())]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Look up an indicator by id ("2.3")."""
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        msg = f"criteria set '{self.id}' has no indicator '{indicator_id}'"
+        raise CriterionDataMissing(msg)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Look up a criterion by id ("2")."""
+        for crit in self.criteria:
+            if crit.id == criterion_id:
+                return crit
+        msg = f"criteria set '{self.id}' has no criterion '{criterion_id}'"
+        raise CriterionDataMissing(msg)
+
+    def covers(self, date: dt.date | str) -> bool:
+        """Whether the set's period includes ``date``."""
+        day = date if isinstance(date, str) else date.isoformat()
+        start, end = self.period
+        if start is None:  # no stated period: never picked by date
+            return False
+        return start <= day and (end is None or day <= end)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _threshold(doc: dict[str, Any] | None, where: str) -> Threshold | None:
+    if doc is None:
+        return None
+    kind = doc.get("kind")
+    if kind not in ("numeric", "pass"):
+        raise CriterionDataMissing(f"{where}: threshold kind must be numeric or pass")
+    if kind == "numeric" and (doc.get("op") not in (*_OPS, None) or doc.get("value") is None):
+        # op may be null where the source prints a figure without a comparison ("90%"):
+        # such a threshold is shown but never decides "met".
+        raise CriterionDataMissing(f"{where}: a numeric threshold needs a value and a known op")
+    return Threshold(text=str(doc.get("text", "")), kind=kind, op=doc.get("op"),
+                     value=doc.get("value"), unit=doc.get("unit"))
+
+
+def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dict[str, Any]]]]
+           ) -> CriteriaSet:
+    where = path.name
+    for key in ("id", "level", "kind", "title", "period", "criteria"):
+        if key not in doc:
+            raise CriterionDataMissing(f"{where}: missing '{key}'")
+    set_owners = owners.get(doc["id"], {})
+    criteria, seen = [], set()
+    for crit in doc["criteria"]:
+        inds = None
+        if crit.get("indicators") is not None:
+            inds = []
+            for ind in crit["indicators"]:
+                iid = str(ind.get("id") or ind.get("printed_id"))
+                if iid in seen:
+                    raise CriterionDataMissing(f"{where}: indicator '{iid}' appears twice")
+                seen.add(iid)
+                inds.append(Indicator(
+                    id=iid, name=ind["name"], method=ind.get("method", "reported"),
+                    threshold=_threshold(ind.get("threshold"), f"{where}: {iid}"),
+                    thresholds={str(k): t for k, v in (ind.get("thresholds") or {}).items()
+                                if (t := _threshold(v, f"{where}: {iid}/{k}")) is not None},
+                    compute=ind.get("compute"), note=ind.get("note"),
+                    departments=tuple(set_owners.get(iid, [])
+                                      + set_owners.get(f"criterion:{crit['id']}", [])),
+                ))
+        criteria.append(Criterion(id=str(crit["id"]), name=crit["name"],
+                                  indicators=tuple(inds) if inds is not None else None,
+                                  note=crit.get("note")))
+    period = doc["period"] or {}
+    zones = doc.get("regions") or doc.get("groups") or ()
+    return CriteriaSet(
+        id=doc["id"], level=doc["level"], kind=doc["kind"], title=doc["title"],
+        period=(_iso(period.get("from")), _iso(period.get("to"))),
+        source=str(doc.get("source", "")), threshold_scheme=doc.get("threshold_scheme", "single"),
+        criteria=tuple(criteria), decisions=tuple(doc.get("decisions") or ()),
+        zones=tuple(zones), recognition_conditions=tuple(doc.get("recognition_conditions") or ()),
+        path=str(path),
+    )
+
+
+def _owners(folder: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Owner assignments by set id, then by indicator id (or ``criterion:<id>``)."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for path in sorted(folder.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for assignment in doc.get("assignments", []):
+            per_set = out.setdefault(assignment["criteria_set"], {})
+            entry = {"department": assignment["department"], "plan": doc.get("id", path.stem)}
+            for cid in assignment.get("criteria", []) or []:
+                per_set.setdefault(f"criterion:{cid}", []).append(entry)
+            for iid in assignment.get("indicators", []) or []:
+                per_set.setdefault(str(iid), []).append(entry)
+            for iid in assignment.get("partial", []) or []:
+                per_set.setdefault(str(iid), []).append({**entry, "partial": True})
+    return out
+
+
+@cache
+def _catalogue(folder: str) -> dict[str, CriteriaSet]:
+    base = Path(folder)
+    owners = _owners(base.parent / "owners") if (base.parent / "owners").is_dir() else {}
+    sets: dict[str, CriteriaSet] = {}
+    for path in sorted(base.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cset = _parse(doc, path, owners)
+        if cset.id in sets:
+            raise CriterionDataMissing(f"{path.name}: set id '{cset.id}' is used twice")
+        sets[cset.id] = cset
+    return sets
+
+
+def all_sets(folder: str | Path | None = None) -> dict[str, CriteriaSet]:
+    """Every criteria set in the catalogue folder (default: the shipped ``data/criteria``)."""
+    return _catalogue(str(folder or share_path("data", "criteria")))
+
+
+def load_set(set_id: str, folder: str | Path | None = None) -> CriteriaSet:
+    """The criteria set ``set_id``."""
+    sets = all_sets(folder)
+    if set_id not in sets:
+        raise CriterionDataMissing(
+            f"criteria set '{set_id}' is not in the catalogue ({', '.join(sorted(sets))})")
+    return sets[set_id]
+
+
+def set_for(level: str, date: dt.date | str, *, kind: str = "ntm",
+            folder: str | Path | None = None) -> CriteriaSet:
+    """The set of ``kind`` for units of ``level`` in force on ``date``."""
+    matches = [s for s in all_sets(folder).values()
+               if s.level == level and s.kind == kind and s.covers(date)]
+    if not matches:
+        raise CriterionDataMissing(
+            f"no '{kind}' criteria set for level '{level}' in force on {_iso(date)}")
+    return max(matches, key=lambda s: s.period[0] or "")

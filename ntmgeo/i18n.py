@@ -1,0 +1,64 @@
+"""User-facing words in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+from . import settings
+
+__all__ = ["t"]
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    "error": {"vi": "Lỗi", "en": "Error"},
+    "internal_error": {"vi": "Lỗi nội bộ (đặt NTMGEO_DEBUG=1 để xem chi tiết)",
+                       "en": "Internal error (set NTMGEO_DEBUG=1 for details)"},
+    "created": {"vi": "Đã tạo kho dữ liệu {path} (tỉnh {prov}, đo đạc trong {crs})",
+                "en": "Created store {path} (province {prov}, measured in {crs})"},
+    "sample_loaded": {"vi": "Đã nạp dữ liệu mẫu '{name}':", "en": "Loaded sample '{name}':"},
+    "imported": {"vi": "Đã nhập {n} đối tượng vào lớp '{layer}' từ {file}",
+                 "en": "Imported {n} features into layer '{layer}' from {file}"},
+    "replaced": {"vi": "Đã thay toàn bộ lớp '{layer}' bằng {n} đối tượng từ {file}",
+                 "en": "Replaced layer '{layer}' with {n} features from {file}"},
+    "layers_valid": {"vi": "Mọi lược đồ lớp hợp lệ: {names}",
+                     "en": "All layer schemas are valid: {names}"},
+    "unit": {"vi": "Đơn vị", "en": "Unit"},
+    "set": {"vi": "Bộ tiêu chí", "en": "Criteria set"},
+    "as_of": {"vi": "Tính đến ngày", "en": "As of"},
+    "criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "threshold": {"vi": "Ngưỡng", "en": "Threshold"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "status": {"vi": "Kết quả", "en": "Status"},
+    "source": {"vi": "Nguồn", "en": "Source"},
+    "met": {"vi": "Đạt", "en": "Met"},
+    "unmet": {"vi": "Chưa đạt", "en": "Unmet"},
+    "unknown": {"vi": "Chưa có số liệu", "en": "No data"},
+    "not_in_catalogue": {"vi": "Chưa có trong danh mục", "en": "Not in the catalogue"},
+    "computed": {"vi": "tính từ bản đồ", "en": "computed"},
+    "reported": {"vi": "báo cáo", "en": "reported"},
+    "summary": {"vi": "Tổng hợp: đạt {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
+                "en": "Summary: {im}/{it} indicators, {cm}/{ct} criteria met"},
+    "reported_summary": {"vi": "Văn bản báo cáo: {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
+                         "en": "The document reports: {im}/{it} indicators, {cm}/{ct} criteria"},
+    "disagreements": {"vi": "Chênh lệch giữa số liệu báo cáo và kết quả tính:",
+                      "en": "Disagreements between reported and computed:"},
+    "commune": {"vi": "Xã", "en": "Commune"},
+    "code": {"vi": "Mã", "en": "Code"},
+    "ntm_level": {"vi": "Mức NTM", "en": "NTM level"},
+    "criteria_met": {"vi": "Tiêu chí đạt", "en": "Criteria met"},
+    "unmet_criteria": {"vi": "Tiêu chí chưa đạt", "en": "Unmet criteria"},
+    "level_not_yet": {"vi": "Chưa đạt chuẩn", "en": "Not yet"},
+    "level_ntm": {"vi": "Nông thôn mới", "en": "NTM"},
+    "level_ntm_nang_cao": {"vi": "NTM nâng cao", "en": "Advanced NTM"},
+    "level_ntm_kieu_mau": {"vi": "NTM kiểu mẫu", "en": "Model NTM"},
+    "communes_summary": {"vi": "{ntm}/{n} xã đạt chuẩn NTM trở lên; {nc} xã NTM nâng cao trở lên",
+                         "en": "{ntm}/{n} communes NTM or above; {nc} advanced or above"},
+    "features": {"vi": "đối tượng", "en": "features"},
+    "rows": {"vi": "bản ghi", "en": "rows"},
+    "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},
+}
+
+
+def t(key: str, lang: str | None = None, **kwargs: object) -> str:
+    """The message ``key`` in ``lang`` (default ``settings.lang``), formatted with kwargs."""
+    entry = _MESSAGES[key]
+    text = entry.get(lang or settings.lang) or entry["en"]
+    return text.format(**kwargs) if kwargs else text

@@ -1,0 +1,307 @@
+"""Reading input files into GeoDataFrames: the one place ntmgeo touches foreign files.
+
+Supported: GeoJSON, GeoPackage, shapefile (plain, or zipped), KML, GPX (tracks, routes and
+waypoints) and CSV with coordinates (``lon``/``lat``, ``x``/``y`` with ``--crs``, or a
+``wkt`` column). Every failure becomes an :class:`~ntmgeo._errors.InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from . import settings
+from ._errors import CRSError, InputError
+
+__all__ = ["check_archive", "detect_format", "read_features", "to_storage_crs"]
+
+FORMATS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".shp": "shapefile",
+    ".zip": "zip",
+    ".kml": "kml",
+    ".gpx": "gpx",
+    ".csv": "csv",
+}
+
+_LON = ("lon", "lng", "long", "longitude", "kinh_do", "kinhdo")
+_LAT = ("lat", "latitude", "vi_do", "vido")
+_X = ("x", "easting", "e")
+_Y = ("y", "northing", "n")
+_WKT = ("wkt", "geometry", "geom")
+
+
+def detect_format(path: Path) -> str:
+    """Return the format name of ``path`` from its extension."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(set(FORMATS)))
+        msg = f"unsupported file type '{path.suffix}' (supported: {known})"
+        raise InputError(msg, path=str(path))
+    return fmt
+
+
+def _check_size(path: Path) -> None:
+    if not path.exists():
+        raise InputError("file not found", path=str(path))
+    if not path.is_file():
+        raise InputError("is not a file", path=str(path))
+    size = path.stat().st_size
+    if size > settings.max_input_bytes:
+        msg = (f"file is {size / 2**20:.0f} MiB, larger than the limit of "
+               f"{settings.max_input_bytes / 2**20:.0f} MiB")
+        raise InputError(msg, path=str(path))
+    if size == 0:
+        raise InputError("file is empty", path=str(path))
+
+
+def check_archive(path: Path) -> list[str]:
+    """Inspect a ZIP archive before anything is read from it; return its member names.
+
+    Refuses absolute or parent-relative member paths, links, too many members, a total
+    uncompressed size above ``settings.max_input_bytes`` and compression ratios above
+    ``settings.max_archive_ratio`` (decompression bombs).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"not a readable ZIP archive ({exc})", path=str(path)) from None
+    if len(infos) > settings.max_archive_members:
+        msg = f"archive holds {len(infos)} members (limit {settings.max_archive_members})"
+        raise InputError(msg, path=str(path))
+    total = 0
+    for info in infos:
+        name = info.filename
+        pure = PurePosixPath(name.replace("\\", "/"))
+        drive = bool(pure.parts) and ":" in pure.parts[0]
+        if pure.is_absolute() or ".." in pure.parts or drive:
+            raise InputError(f"archive member '{name}' has an unsafe path", path=str(path))
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise InputError(f"archive member '{name}' is a link", path=str(path))
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1_000_000 and ratio > settings.max_archive_ratio:
+            msg = f"archive member '{name}' expands {ratio:.0f}× (a decompression bomb?)"
+            raise InputError(msg, path=str(path))
+    if total > settings.max_input_bytes:
+        msg = (f"archive expands to {total / 2**20:.0f} MiB, larger than the limit of "
+               f"{settings.max_input_bytes / 2**20:.0f} MiB")
+        raise InputError(msg, path=str(path))
+    return [i.filename for i in infos]
+
+
+def _zip_target(path: Path, layer: str | None) -> str:
+    members = check_archive(path)
+    shps = [m for m in members if m.lower().endswith(".shp") and not m.startswith("__MACOSX")]
+    if layer:
+        shps = [m for m in shps if PurePosixPath(m).stem == layer] or shps
+    if not shps:
+        raise InputError("archive holds no shapefile (.shp)", path=str(path))
+    if len(shps) > 1:
+        names = ", ".join(PurePosixPath(s).stem for s in shps)
+        msg = f"archive holds several shapefiles ({names}): name one with --layer"
+        raise InputError(msg, path=str(path))
+    shp = shps[0]
+    stem = shp[:-4]
+    for ext in (".shx", ".dbf"):
+        if not any(m.lower() == (stem + ext).lower() for m in members):
+            raise InputError(f"archive lacks {PurePosixPath(stem).name}{ext}", path=str(path))
+    return f"/vsizip/{path.resolve()}/{shp}"
+
+
+def _pyogrio_read(target: str, path: Path, **kwargs: Any) -> gpd.GeoDataFrame:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            return pyogrio.read_dataframe(target, **kwargs)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+            pyogrio.errors.CRSError, pyogrio.errors.FeatureError) as exc:
+        reason = str(exc).splitlines()[0]
+        reason = reason.replace(str(path.resolve()), path.name).replace(str(path), path.name)
+        raise InputError(f"cannot be read ({reason})", path=str(path)) from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot be read ({reason})", path=str(path)) from None
+
+
+def _read_gpx(path: Path) -> gpd.GeoDataFrame:
+    frames = []
+    layers = {name for name, _ in pyogrio.list_layers(str(path))}
+    for layer in ("tracks", "routes", "waypoints"):
+        if layer not in layers:
+            continue
+        gdf = _pyogrio_read(str(path), path, layer=layer)
+        gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
+        if gdf.empty:
+            continue
+        if layer == "tracks":
+            gdf = gdf.assign(geometry=shapely.line_merge(gdf.geometry.values))
+        gdf = gdf.assign(gpx_layer=layer)
+        if "time" not in gdf.columns or gdf["time"].isna().all():
+            gdf = gdf.assign(time=_first_point_times(path, layer, len(gdf)))
+        frames.append(gdf)
+    if not frames:
+        raise InputError("GPX holds no track, route or waypoint with coordinates",
+                         path=str(path))
+    out = pd.concat(frames, ignore_index=True)
+    if "time" in out.columns:
+        out["date"] = pd.to_datetime(out["time"], errors="coerce", utc=True).dt.date
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+
+
+def _first_point_times(path: Path, layer: str, count: int) -> list[Any]:
+    """Date of each track/route from its first point (GPX stores times on points)."""
+    point_layer = {"tracks": "track_points", "routes": "route_points"}.get(layer)
+    if point_layer is None:
+        return [None] * count
+    try:
+        pts = pyogrio.read_dataframe(str(path), layer=point_layer, read_geometry=False)
+    except Exception:  # noqa: BLE001 - times are optional
+        return [None] * count
+    fid = "track_fid" if layer == "tracks" else "route_fid"
+    if "time" not in pts.columns or fid not in pts.columns:
+        return [None] * count
+    first = pts.dropna(subset=["time"]).groupby(fid)["time"].first()
+    return [first.get(i) for i in range(count)]
+
+
+def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
+    folded = {c.strip().lower(): c for c in columns}
+    return next((folded[n] for n in names if n in folded), None)
+
+
+def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise InputError(f"cannot be read as UTF-8 CSV ({reason})", path=str(path)) from None
+    cols = list(df.columns)
+    lon, lat = _find(cols, _LON), _find(cols, _LAT)
+    x, y = _find(cols, _X), _find(cols, _Y)
+    wkt = _find(cols, _WKT)
+    if lon and lat:
+        xs, ys, default_crs = df[lon], df[lat], "EPSG:4326"
+    elif x and y:
+        xs, ys, default_crs = df[x], df[y], None
+    elif wkt:
+        geoms = []
+        for n, text in enumerate(df[wkt], start=1):
+            try:
+                geoms.append(shapely.from_wkt(text))
+            except shapely.errors.GEOSException:
+                raise InputError("not valid WKT", path=str(path), feature=n,
+                                 field=wkt) from None
+        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=crs)
+    else:
+        msg = "CSV has no coordinate columns (lon/lat, x/y with --crs, or wkt)"
+        raise InputError(msg, path=str(path))
+    coords = []
+    for n, (xv, yv) in enumerate(zip(xs, ys, strict=True), start=1):
+        try:
+            coords.append((float(str(xv).replace(",", ".")), float(str(yv).replace(",", "."))))
+        except ValueError:
+            raise InputError(f"coordinates {xv!r}, {yv!r} are not numbers", path=str(path),
+                             feature=n) from None
+    geoms = shapely.points(coords)
+    return gpd.GeoDataFrame(df, geometry=geoms, crs=crs or default_crs)
+
+
+def read_features(
+    path: str | os.PathLike[str],
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read the features of one file, in the CRS the file declares.
+
+    Parameters
+    ----------
+    path : path-like
+        The input file.
+    layer : str, optional
+        Layer inside a multi-layer file (GeoPackage, KML, ZIP with several shapefiles).
+    crs : str, optional
+        CRS to assume when the file declares none (e.g. a shapefile without ``.prj``, a CSV
+        of VN-2000 coordinates). If the file declares one, it must agree.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The features with their attributes; ``crs`` set.
+
+    Raises
+    ------
+    InputError
+        File missing, empty, too large, of an unknown type, unreadable or truncated, an
+        unsafe archive; :class:`~ntmgeo._errors.CRSError` when no CRS is known.
+    """
+    path = Path(path)
+    fmt = detect_format(path)
+    _check_size(path)
+    if fmt == "gpx":
+        gdf = _read_gpx(path)
+    elif fmt == "csv":
+        gdf = _read_csv(path, crs)
+    elif fmt == "zip":
+        gdf = _pyogrio_read(_zip_target(path, layer), path)
+    else:
+        kwargs: dict[str, Any] = {}
+        if layer:
+            kwargs["layer"] = layer
+        elif fmt == "gpkg":
+            names = [n for n, g in pyogrio.list_layers(str(path)) if g]
+            if len(names) > 1:
+                msg = f"GeoPackage holds several layers ({', '.join(names)}): name one with --layer"
+                raise InputError(msg, path=str(path))
+        gdf = _pyogrio_read(str(path), path, **kwargs)
+    return _settle_crs(gdf, path, crs)
+
+
+def _settle_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | None) -> gpd.GeoDataFrame:
+    given = None
+    if crs is not None:
+        try:
+            given = CRS.from_user_input(crs)
+        except PyprojCRSError:
+            raise CRSError(f"unknown CRS '{crs}'", path=str(path)) from None
+        if given.is_deprecated:
+            raise CRSError(f"CRS '{crs}' is deprecated in the EPSG database: use its successor",
+                           path=str(path))
+    if gdf.crs is None:
+        if given is None:
+            msg = "has no CRS (no .prj or CRS declaration): give it with --crs EPSG:XXXX"
+            raise CRSError(msg, path=str(path))
+        return gdf.set_crs(given, allow_override=True)
+    if given is not None and not gdf.crs.equals(given):
+        msg = f"declares CRS {gdf.crs.to_string()} but --crs says {crs}"
+        raise CRSError(msg, path=str(path))
+    return gdf
+
+
+def to_storage_crs(gdf: gpd.GeoDataFrame, *, path: str = "<input>") -> gpd.GeoDataFrame:
+    """Reproject ``gdf`` to the store's CRS (``settings.storage_crs``) with PROJ's EPSG transformations."""
+    try:
+        out = gdf.to_crs(settings.storage_crs)
+    except (PyprojCRSError, ValueError) as exc:
+        raise CRSError(f"cannot be reprojected ({exc})", path=path) from None
+    coords = shapely.get_coordinates(out.geometry.values)
+    if not np.isfinite(coords).all():
+        raise CRSError("coordinates do not transform (wrong CRS?)", path=path)
+    return out

@@ -1,0 +1,522 @@
+"""Declarative layer schemas (``layers/*.yml``) and the validation of features against them.
+
+Each layer is declared once, as data: its geometry types, its fields (type, required,
+allowed values, Vietnamese and English labels, unit, a unique shapefile name of at most 10
+ASCII characters) and its identity. Every schema is checked against ``layers/_schema.yml``.
+
+:func:`conform` turns a GeoDataFrame read from any file into the layer's canonical form, or
+raises an :class:`~ntmgeo._errors.InputError` naming the file, the feature and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import jsonschema
+import numpy as np
+import pandas as pd
+import shapely
+import yaml
+
+from . import settings
+from ._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
+from ._resources import share_path
+
+__all__ = ["Field", "LayerSchema", "all_schemas", "conform", "load_schema", "validate_all"]
+
+LIST_SEPARATOR = "|"
+_TRUE = {"true", "1", "yes", "y", "có", "co", "đúng", "x", "t"}
+_FALSE = {"false", "0", "no", "n", "không", "khong", "sai", "f", ""}
+_DATE_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer, as declared in its schema."""
+
+    name: str
+    shp_name: str
+    type: str
+    label: dict[str, str]
+    required: bool = False
+    unit: str | None = None
+    allowed: tuple[str, ...] | None = None
+    allowed_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    description: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """A layer: geometry, fields and identity."""
+
+    name: str
+    title: dict[str, str]
+    geometry_types: tuple[str, ...]
+    storage_type: str
+    storage_crs: str
+    identity: tuple[str, ...]
+    fields: tuple[Field, ...]
+    merge_parts: bool = False
+    id_prefix: str | None = None
+    description: dict[str, str] | None = None
+
+    def field(self, name: str) -> Field:
+        """Return the field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        msg = f"layer '{self.name}' has no field '{name}'"
+        raise LayerSchemaError(msg)
+
+    @property
+    def field_names(self) -> list[str]:
+        """Names of the fields, in schema order."""
+        return [f.name for f in self.fields]
+
+
+def _schema_dir() -> Path:
+    return share_path("layers")
+
+
+@cache
+def _meta_schema() -> dict[str, Any]:
+    with (_schema_dir() / "_schema.yml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _check_semantics(doc: dict[str, Any], where: str) -> None:
+    names = [f["name"] for f in doc["fields"]]
+    shp = [f["shp_name"].lower() for f in doc["fields"]]
+    for label, values in (("field name", names), ("shapefile name", shp)):
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            msg = f"{where}: duplicate {label}(s) {', '.join(dupes)}"
+            raise LayerSchemaError(msg)
+    for ident in doc["identity"]:
+        if ident not in names:
+            msg = f"{where}: identity field '{ident}' is not a field"
+            raise LayerSchemaError(msg)
+    for f in doc["fields"]:
+        if f.get("allowed") and f["type"] not in ("text", "list"):
+            msg = f"{where}: field '{f['name']}' has allowed values but type {f['type']}"
+            raise LayerSchemaError(msg)
+    if doc.get("id_prefix") and len(doc["identity"]) != 1:
+        msg = f"{where}: id_prefix needs a single-field identity"
+        raise LayerSchemaError(msg)
+
+
+def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
+    """Validate a schema document (a loaded YAML mapping) and build a :class:`LayerSchema`."""
+    validator = jsonschema.Draft202012Validator(_meta_schema())
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        err = errors[0]
+        path = "/".join(str(p) for p in err.path) or "(top)"
+        msg = f"{where}: {path}: {err.message}"
+        raise LayerSchemaError(msg)
+    _check_semantics(doc, where)
+    fields = tuple(
+        Field(
+            name=f["name"],
+            shp_name=f["shp_name"],
+            type=f["type"],
+            label=f["label"],
+            required=f.get("required", False),
+            unit=f.get("unit"),
+            allowed=tuple(a["value"] for a in f["allowed"]) if f.get("allowed") else None,
+            allowed_labels={a["value"]: a["label"] for a in f.get("allowed", [])},
+            aliases=tuple(f.get("aliases", ())),
+            minimum=f.get("min"),
+            maximum=f.get("max"),
+            description=f.get("description"),
+        )
+        for f in doc["fields"]
+    )
+    return LayerSchema(
+        name=doc["name"],
+        title=doc["title"],
+        geometry_types=tuple(doc["geometry"]["types"]),
+        storage_type=doc["geometry"]["storage"],
+        storage_crs=doc["storage_crs"],
+        identity=tuple(doc["identity"]),
+        fields=fields,
+        merge_parts=doc.get("merge_parts", False),
+        id_prefix=doc.get("id_prefix"),
+        description=doc.get("description"),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        msg = f"{path.name}: not valid YAML: {str(exc).splitlines()[0]}"
+        raise LayerSchemaError(msg) from None
+
+
+@cache
+def load_schema(name: str) -> LayerSchema:
+    """Return the schema of layer ``name`` (``layers/<name>.yml``)."""
+    path = _schema_dir() / f"{name}.yml"
+    if name.startswith("_") or not path.is_file():
+        known = ", ".join(s for s in layer_names())
+        msg = f"unknown layer '{name}' (layers: {known})"
+        raise LayerSchemaError(msg)
+    schema = parse_schema(_read_yaml(path), where=path.name)
+    if schema.name != name:
+        msg = f"{path.name}: declares name '{schema.name}', expected '{name}'"
+        raise LayerSchemaError(msg)
+    return schema
+
+
+def layer_names() -> list[str]:
+    """Names of the declared layers, sorted."""
+    return sorted(p.stem for p in _schema_dir().glob("*.yml") if not p.stem.startswith("_"))
+
+
+def all_schemas() -> list[LayerSchema]:
+    """Every declared layer schema."""
+    return [load_schema(n) for n in layer_names()]
+
+
+def validate_all() -> list[str]:
+    """Validate every schema file; return their names (raises on the first bad one)."""
+    return [s.name for s in all_schemas()]
+
+
+# --------------------------------------------------------------------------------------------
+# Conforming input features to a schema
+
+
+def _fold(text: str) -> str:
+    return text.strip().lower()
+
+
+def column_map(schema: LayerSchema, columns: list[str]) -> dict[str, str]:
+    """Map input column names to schema field names (by name, shapefile name or alias)."""
+    wanted: dict[str, str] = {}
+    for f in schema.fields:
+        for key in (f.name, f.shp_name, *f.aliases):
+            wanted.setdefault(_fold(key), f.name)
+    mapping: dict[str, str] = {}
+    for col in columns:
+        target = wanted.get(_fold(str(col)))
+        if target is not None and target not in mapping.values():
+            mapping[col] = target
+    return mapping
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (np.floating,)) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _to_number(value: Any, *, integer: bool) -> float | int:
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")  # Vietnamese decimal comma: 2,5
+        value = float(text)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    if integer:
+        if not number.is_integer():
+            raise ValueError
+        return int(number)
+    return number
+
+
+def _to_date(value: Any) -> str:
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date().isoformat()
+    text = str(value).strip()
+    match = _DATE_DMY.match(text)
+    if match:  # Vietnamese order: day/month/year
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day).isoformat()
+    return dt.date.fromisoformat(text[:10]).isoformat()
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    text = _to_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError
+
+
+def _to_list(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = [_to_text(v) for v in value]
+    else:
+        text = _to_text(value)
+        sep = LIST_SEPARATOR if LIST_SEPARATOR in text else ";"
+        items = [p.strip() for p in text.split(sep)]
+    return [i for i in items if i]
+
+
+def _match_allowed(f: Field, value: str) -> str:
+    assert f.allowed is not None
+    folded = _fold(value)
+    for allowed in f.allowed:
+        labels = f.allowed_labels.get(allowed, {})
+        if folded in (_fold(allowed), *(_fold(v) for v in labels.values())):
+            return allowed
+    raise ValueError
+
+
+_CONVERTERS = {
+    "text": _to_text,
+    "integer": lambda v: _to_number(v, integer=True),
+    "real": lambda v: _to_number(v, integer=False),
+    "date": _to_date,
+    "boolean": _to_bool,
+    "list": _to_list,
+}
+
+_TYPE_WORDS = {
+    "text": "text",
+    "integer": "a whole number",
+    "real": "a number",
+    "date": "a date (YYYY-MM-DD or DD/MM/YYYY)",
+    "boolean": "true/false (có/không)",
+    "list": "a list separated by '|'",
+}
+
+
+def _convert(f: Field, value: Any) -> Any:
+    """Convert one input value to the field's canonical Python value, or raise ValueError."""
+    if not isinstance(value, (list, tuple, np.ndarray)) and _is_missing(value):
+        return None
+    out = _CONVERTERS[f.type](value)
+    if f.type == "list":
+        if not out:
+            return None
+        if f.allowed:
+            out = [_match_allowed(f, v) for v in out]
+    elif f.allowed:
+        out = _match_allowed(f, out)
+    if f.type in ("integer", "real"):
+        if f.minimum is not None and out < f.minimum:
+            raise ValueError
+        if f.maximum is not None and out > f.maximum:
+            raise ValueError
+    return out
+
+
+def _describe(schema: LayerSchema, row: pd.Series, label: Any) -> str:
+    parts = [f"{k}={row[k]}" for k in schema.identity if k in row and not _is_missing(row[k])]
+    return f"{label} ({', '.join(parts)})" if parts else str(label)
+
+
+def _bad_value(f: Field, value: Any) -> str:
+    if f.allowed:
+        allowed = ", ".join(f.allowed)
+        return f"value {value!r} is not one of: {allowed}"
+    limits = ""
+    if f.minimum is not None or f.maximum is not None:
+        limits = f" between {f.minimum} and {f.maximum}"
+    return f"value {value!r} is not {_TYPE_WORDS[f.type]}{limits}"
+
+
+def _check_geometry(schema: LayerSchema, geom: Any) -> str | None:
+    """Return why ``geom`` cannot be stored in the layer, or None when it can."""
+    if geom is None:
+        return "has no geometry"
+    if geom.is_empty:
+        return "has an empty geometry"
+    gtype = geom.geom_type.removeprefix("Multi")
+    if gtype not in schema.geometry_types:
+        allowed = " or ".join(schema.geometry_types)
+        return f"geometry is {geom.geom_type}, layer '{schema.name}' takes {allowed}"
+    if not geom.is_valid:
+        return f"invalid geometry ({shapely.is_valid_reason(geom)})"
+    return None
+
+
+def _check_bounds(geom: Any) -> str | None:
+    minx, miny, maxx, maxy = geom.bounds
+    lo_x, lo_y, hi_x, hi_y = settings.vietnam_bounds
+    if minx < lo_x or maxx > hi_x or miny < lo_y or maxy > hi_y:
+        return (
+            f"lies outside Vietnam (lon {minx:.6g}..{maxx:.6g}, lat {miny:.6g}..{maxy:.6g} "
+            "in WGS 84): is the file's CRS right?"
+        )
+    return None
+
+
+def _to_storage_geometry(schema: LayerSchema, geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    arr = shapely.force_2d(np.asarray(geoms.values, dtype=object))
+    if schema.storage_type == "MULTIPOLYGON":
+        arr = np.array([shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in arr],
+                       dtype=object)
+    elif schema.storage_type == "MULTILINESTRING":
+        arr = np.array(
+            [shapely.MultiLineString([g]) if g.geom_type == "LineString" else g for g in arr],
+            dtype=object,
+        )
+    return gpd.GeoSeries(arr, index=geoms.index, crs=geoms.crs)
+
+
+def conform(
+    gdf: gpd.GeoDataFrame,
+    schema: LayerSchema,
+    *,
+    source: str = "<input>",
+    defaults: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
+    """Check ``gdf`` against ``schema`` and return it in canonical form.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Features as read from a file, already in the layer's storage CRS.
+    schema : LayerSchema
+        The layer to conform to.
+    source : str
+        Name of the input, used in error messages.
+    defaults : dict, optional
+        Values for fields the input lacks (e.g. ``{"source_file": "track.gpx"}``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One column per schema field (canonical Python values, ``None`` where empty), and
+        ``geometry`` in the storage type, index reset.
+
+    Raises
+    ------
+    InputError
+        On the first problem found: missing required field, value of the wrong type or not
+        allowed, bad geometry, duplicate identity. The message names the input, the feature
+        (its 1-based number and identity) and the field.
+    """
+    if len(gdf) == 0:
+        raise InputError("contains no features", path=source)
+    if gdf.crs is None or not gdf.crs.equals(schema.storage_crs):
+        msg = f"internal: features must be in {schema.storage_crs} before conform()"
+        raise InputError(msg, path=source)
+    mapping = column_map(schema, [c for c in gdf.columns if c != gdf.geometry.name])
+    table = pd.DataFrame(index=gdf.index)
+    for f in schema.fields:
+        src_col = next((c for c, t in mapping.items() if t == f.name), None)
+        if src_col is not None:
+            table[f.name] = gdf[src_col].astype(object)
+        else:
+            table[f.name] = (defaults or {}).get(f.name)
+    if defaults:
+        for key, value in defaults.items():
+            table[key] = table[key].where(~table[key].map(_is_missing), value)
+    table = _generate_ids(schema, table, source)
+    out = pd.DataFrame(index=table.index, columns=schema.field_names, dtype=object)
+    for number, (idx, row) in enumerate(table.iterrows(), start=1):
+        label = _describe(schema, row, number)
+        for f in schema.fields:
+            value = row[f.name]
+            try:
+                converted = _convert(f, value)
+            except (ValueError, TypeError, OverflowError):
+                raise InputError(_bad_value(f, value), path=source, feature=label,
+                                 field=f.name) from None
+            if converted is None and f.required:
+                raise InputError("required value is missing", path=source, feature=label,
+                                 field=f.name)
+            out.at[idx, f.name] = converted
+        problem = _check_geometry(schema, gdf.geometry.loc[idx])
+        problem = problem or _check_bounds(gdf.geometry.loc[idx])
+        if problem:
+            raise GeometryError(problem, path=source, feature=label)
+    result = gpd.GeoDataFrame(out, geometry=_to_storage_geometry(schema, gdf.geometry),
+                              crs=schema.storage_crs)
+    result = _merge_or_reject_duplicates(schema, result, source)
+    return result.reset_index(drop=True)
+
+
+def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.DataFrame:
+    if not schema.id_prefix:
+        return table
+    key = schema.identity[0]
+    missing = table[key].map(_is_missing)
+    if missing.any():
+        stem = re.sub(r"[^0-9A-Za-z]+", "-", Path(source).stem).strip("-").lower() or "input"
+        numbers = np.arange(1, len(table) + 1)
+        generated = pd.Series([f"{schema.id_prefix}-{stem}-{n}" for n in numbers],
+                              index=table.index)
+        table = table.copy()
+        table[key] = table[key].where(~missing, generated)
+    return table
+
+
+def identity_key(schema: LayerSchema, row: pd.Series | dict[str, Any]) -> tuple[str, ...]:
+    """The identity of a feature as a tuple of text."""
+    return tuple("" if _is_missing(row[k]) else str(row[k]) for k in schema.identity)
+
+
+def _merge_or_reject_duplicates(
+    schema: LayerSchema, gdf: gpd.GeoDataFrame, source: str
+) -> gpd.GeoDataFrame:
+    keys = [identity_key(schema, row) for _, row in gdf[list(schema.identity)].iterrows()]
+    key_series = pd.Series(keys, index=gdf.index)
+    dupes = key_series[key_series.duplicated(keep=False)]
+    if dupes.empty:
+        return gdf
+    others = [c for c in schema.field_names if c not in schema.identity]
+    position = {idx: n for n, idx in enumerate(gdf.index, start=1)}
+    keep, drop = {}, []
+    for key, group in dupes.groupby(dupes):
+        idxs = list(group.index)
+        first = idxs[0]
+        ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, key, strict=True))
+        if not schema.merge_parts:
+            msg = (f"duplicate identity ({ident}): features {position[first]} and "
+                   f"{position[idxs[1]]}")
+            raise DuplicateIdentityError(msg, path=source, feature=position[idxs[1]])
+        for idx in idxs[1:]:
+            for col in others:
+                a, b = gdf.at[first, col], gdf.at[idx, col]
+                if not (_is_missing(a) and _is_missing(b)) and a != b:
+                    msg = (f"parts of ({ident}) disagree: feature {position[first]} has "
+                           f"{a!r}, feature {position[idx]} has {b!r}")
+                    raise DuplicateIdentityError(msg, path=source, feature=position[idx],
+                                                 field=col)
+        merged = shapely.union_all(list(gdf.geometry.loc[idxs].values))
+        keep[first] = _to_storage_geometry(
+            schema, gpd.GeoSeries([shapely.line_merge(merged) if schema.storage_type ==
+                                   "MULTILINESTRING" else merged], crs=gdf.crs)).iloc[0]
+        drop.extend(idxs[1:])
+    gdf = gdf.drop(index=drop)
+    for idx, geom in keep.items():
+        gdf.loc[idx, gdf.geometry.name] = geom
+    return gdf

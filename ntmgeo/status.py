@@ -1,0 +1,317 @@
+"""Which criteria a unit meets, indicator by indicator, with the source and date of each value.
+
+:func:`evaluate` is the pure computation (criteria set + reported values + computed values ->
+one status document); :func:`from_store` gathers its inputs from a store. The CLI, the web
+map and the exports all print this one document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import criteria as criteria_mod
+from . import units as units_mod
+from ._errors import CriterionDataMissing
+from .criteria import CriteriaSet, Indicator
+from .store import Store
+
+__all__ = ["ComputedValue", "commune_document", "evaluate", "from_store"]
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    """A value computed from the layers for one indicator."""
+
+    value: float | None
+    met: bool | None
+    as_of: str | None
+    unit: str | None = None
+    value_text: str | None = None
+    features: tuple[str, ...] = ()
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _latest(rows: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """The latest row per indicator whose as_of is on or before ``as_of``."""
+    if rows.empty:
+        return rows
+    rows = rows[rows["as_of"].astype(str) <= as_of]
+    rows = rows.sort_values(["as_of", "recorded_at"], kind="stable")
+    return rows.groupby("indicator_id", sort=False).tail(1).set_index("indicator_id")
+
+
+def _indicator_doc(ind: Indicator, reported: pd.Series | None,
+                   computed: ComputedValue | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    threshold = ind.threshold_for()
+    disagreements: list[dict[str, Any]] = []
+    rep_value = _clean(reported["value"]) if reported is not None else None
+    rep_met = _clean(reported["met"]) if reported is not None else None
+    if rep_met is None and threshold is not None:
+        rep_met = threshold.met_by(rep_value)
+    doc: dict[str, Any] = {
+        "id": ind.id, "name": ind.name,
+        "threshold": threshold.as_dict() if threshold else None,
+        "method": ind.method, "departments": [d["department"] for d in ind.departments],
+    }
+    if computed is not None and (computed.value is not None or computed.met is not None):
+        met = computed.met if computed.met is not None else (
+            threshold.met_by(computed.value) if threshold else None)
+        doc.update(value=computed.value, unit=computed.unit, value_text=computed.value_text,
+                   met=met, source="computed", as_of=computed.as_of,
+                   features=list(computed.features))
+        if reported is not None:
+            doc["reported"] = {"value": rep_value, "value_text": _clean(reported["value_text"]),
+                               "met": rep_met, "as_of": _clean(reported["as_of"])}
+            if rep_met is not None and met is not None and rep_met != met:
+                disagreements.append({
+                    "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": met,
+                    "note": f"{ind.id}: reported {'met' if rep_met else 'unmet'}, computed "
+                            f"{'met' if met else 'unmet'}"})
+    elif reported is not None:
+        doc.update(value=rep_value, unit=_clean(reported["unit"]),
+                   value_text=_clean(reported["value_text"]), met=rep_met, source="reported",
+                   as_of=_clean(reported["as_of"]))
+        by_value = threshold.met_by(rep_value) if threshold else None
+        if by_value is not None and rep_met is not None and by_value != rep_met:
+            disagreements.append({
+                "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": by_value,
+                "note": f"{ind.id}: reported {'met' if rep_met else 'unmet'} but its value "
+                        f"{rep_value} against {threshold.text} says otherwise"})
+    else:
+        doc.update(value=None, unit=None, value_text=None, met=None, source=None, as_of=None)
+    if reported is not None:
+        doc["deadline"] = _clean(reported["deadline"])
+        doc["deadline_text"] = _clean(reported["deadline_text"])
+    return doc, disagreements
+
+
+def _all_met(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    if any(v is None for v in values) or not values:
+        return None
+    return True
+
+
+def evaluate(
+    cset: CriteriaSet,
+    *,
+    unit: dict[str, Any],
+    as_of: str,
+    reported: pd.DataFrame,
+    summary: dict[str, Any] | None = None,
+    computed: dict[str, ComputedValue] | None = None,
+) -> dict[str, Any]:
+    """Status document of one unit under one criteria set on ``as_of``.
+
+    A criterion is met when all its indicators are; an indicator is met as computed from
+    the layers where a computed value exists, else as reported. The document keeps the
+    reported summary beside the counts the indicators give, and lists every disagreement.
+    """
+    latest = _latest(reported, as_of)
+    computed = computed or {}
+    crit_docs, disagreements = [], []
+    for crit in cset.criteria:
+        if crit.indicators is None:
+            crit_docs.append({"id": crit.id, "name": crit.name, "met": None, "indicators": None,
+                              "note": crit.note or {"vi": "Chưa có trong danh mục",
+                                                    "en": "not in the catalogue"}})
+            continue
+        ind_docs = []
+        for ind in crit.indicators:
+            rep = latest.loc[ind.id] if ind.id in latest.index else None
+            doc, dis = _indicator_doc(ind, rep, computed.get(ind.id))
+            ind_docs.append(doc)
+            disagreements.extend(dis)
+        crit_docs.append({"id": crit.id, "name": crit.name,
+                          "met": _all_met([d["met"] for d in ind_docs]),
+                          "indicators": ind_docs})
+    inds = [d for c in crit_docs for d in (c["indicators"] or [])]
+    counts = {
+        "indicators_met": sum(d["met"] is True for d in inds),
+        "indicators_total": len(cset.indicators),
+        "criteria_met": sum(c["met"] is True for c in crit_docs),
+        "criteria_total": len(cset.criteria),
+    }
+    summary_doc: dict[str, Any] = {
+        **counts,
+        "indicators_unmet": [d["id"] for d in inds if d["met"] is False],
+        "indicators_unknown": [d["id"] for d in inds if d["met"] is None],
+        "criteria_unmet": [c["id"] for c in crit_docs if c["met"] is False],
+        "reported": None,
+        "disagreements": disagreements,
+    }
+    if summary is not None:
+        summary_doc["reported"] = {k: _clean(summary.get(k)) for k in counts}
+        summary_doc["reported_as_of"] = _clean(summary.get("as_of"))
+        summary_doc["reported_source"] = _clean(summary.get("source"))
+        summary_doc["reported_statement"] = _clean(summary.get("statement"))
+        disagreements.extend(_summary_disagreements(counts, summary, summary_doc, crit_docs))
+    return {
+        "unit": unit,
+        "criteria_set": {"id": cset.id, "title": cset.title, "level": cset.level,
+                         "decisions": list(cset.decisions)},
+        "as_of": as_of,
+        "criteria": crit_docs,
+        "summary": summary_doc,
+    }
+
+
+def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
+                           summary_doc: dict[str, Any], crit_docs: list[dict[str, Any]]
+                           ) -> list[dict[str, Any]]:
+    out = []
+    for key, value in counts.items():
+        rep = _clean(summary.get(key))
+        if rep is not None and int(rep) != value:
+            out.append({"kind": "summary", "id": key, "reported": int(rep), "computed": value,
+                        "note": f"{key}: the document says {rep}, its indicators give {value}"})
+    rep_unmet_ind = set(summary.get("unmet_indicators") or [])
+    if rep_unmet_ind:
+        for iid in summary_doc["indicators_unmet"]:
+            if iid not in rep_unmet_ind:
+                out.append({"kind": "indicator_list", "id": iid, "reported": "not listed",
+                            "computed": "unmet",
+                            "note": f"{iid}: unmet in the table, missing from the summary's list"})
+        for iid in sorted(rep_unmet_ind - set(summary_doc["indicators_unmet"])):
+            out.append({"kind": "indicator_list", "id": iid, "reported": "unmet",
+                        "computed": "not unmet",
+                        "note": f"{iid}: listed unmet by the summary, not unmet in the table"})
+    rep_unmet_crit = set(summary.get("unmet_criteria") or [])
+    if rep_unmet_crit:
+        by_id = {c["id"]: c for c in crit_docs}
+        for cid in sorted(rep_unmet_crit - set(summary_doc["criteria_unmet"])):
+            met = by_id.get(cid, {}).get("met")
+            out.append({"kind": "criterion_list", "id": cid, "reported": "unmet",
+                        "computed": "met" if met else met,
+                        "note": f"criterion {cid}: named unmet by the summary, but all its "
+                                "indicators are met" if met else
+                                f"criterion {cid}: named unmet by the summary"})
+        for cid in sorted(set(summary_doc["criteria_unmet"]) - rep_unmet_crit):
+            out.append({"kind": "criterion_list", "id": cid, "reported": "not listed",
+                        "computed": "unmet",
+                        "note": f"criterion {cid}: unmet, not named by the summary"})
+    return out
+
+
+# ------------------------------------------------------------------------------- from a store
+
+
+def _unit_doc(row: pd.Series) -> dict[str, Any]:
+    return {"code": str(row["code"]), "name": row["name"], "level": row["level"],
+            "valid_from": _clean(row["valid_from"]), "valid_to": _clean(row["valid_to"]),
+            "aliases": row["aliases"] or []}
+
+
+def _pick_unit(units: pd.DataFrame, level: str, as_of: str, code: str | None) -> pd.Series:
+    valid = units_mod.valid_on(units, as_of, level=level)
+    if code is not None:
+        valid = valid[valid["code"] == code]
+    if valid.empty:
+        which = f"unit {code}" if code else f"no {level}"
+        msg = f"{which} valid on {as_of} in the store" + (
+            " (districts stopped operating on 30/6/2025)" if level == "district" else "")
+        raise CriterionDataMissing(msg)
+    if len(valid) > 1:
+        codes = ", ".join(valid["code"].astype(str))
+        raise CriterionDataMissing(f"several {level} units on {as_of} ({codes}): give --unit")
+    return valid.iloc[0]
+
+
+def default_as_of(store: Store) -> str:
+    """The latest date the store has reported data for (the status of "now" in its data)."""
+    dates = [d for t in ("reported_values", "unit_status")
+             for d in store.read_records(t)["as_of"].dropna().astype(str)]
+    return max(dates) if dates else dt.date.today().isoformat()
+
+
+def from_store(store: Store, *, level: str = "district", unit: str | None = None,
+               as_of: str | None = None,
+               computed: dict[str, ComputedValue] | None = None) -> dict[str, Any]:
+    """The status document of a unit of ``level`` as of a date, from a store's records."""
+    as_of = as_of or default_as_of(store)
+    units = store.read_layer("admin_units")
+    if level == "commune":
+        return commune_document(store, units, as_of=as_of, code=unit)
+    row = _pick_unit(units, level, as_of, unit)
+    cset = criteria_mod.set_for(level, as_of)
+    code, valid_from = str(row["code"]), str(row["valid_from"])
+    rep = store.read_records("reported_values")
+    rep = rep[(rep["unit_code"] == code) & (rep["unit_valid_from"].astype(str) == valid_from)
+              & (rep["criteria_set"] == cset.id)]
+    summaries = store.read_records("reported_summaries")
+    summaries = summaries[(summaries["unit_code"] == code)
+                          & (summaries["unit_valid_from"].astype(str) == valid_from)
+                          & (summaries["criteria_set"] == cset.id)
+                          & (summaries["as_of"].astype(str) <= as_of)]
+    summary = None
+    if not summaries.empty:
+        summary = summaries.sort_values("as_of", kind="stable").iloc[-1].to_dict()
+    return evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
+                    computed=computed)
+
+
+def commune_document(store: Store, units: pd.DataFrame, *, as_of: str,
+                     code: str | None = None) -> dict[str, Any]:
+    """Every commune valid on ``as_of`` with its latest reported NTM level and criteria."""
+    communes = units_mod.valid_on(units, as_of, level="commune")
+    if code is not None:
+        communes = communes[communes["code"] == code]
+    if communes.empty:
+        raise CriterionDataMissing(f"no commune{' ' + code if code else ''} valid on {as_of}")
+    cset = criteria_mod.set_for("commune", as_of)
+    status = store.read_records("unit_status")
+    status = status[status["as_of"].astype(str) <= as_of]
+    docs = []
+    for _, row in communes.sort_values("code").iterrows():
+        mine = status[(status["unit_code"] == row["code"])
+                      & (status["unit_valid_from"].astype(str) == str(row["valid_from"]))]
+        own = mine[mine["criteria_set"] == cset.id].sort_values("as_of", kind="stable")
+        other = mine[mine["criteria_set"] != cset.id]
+        latest = own.iloc[-1] if not own.empty else None
+        docs.append(_commune_entry(cset, row, latest, other))
+    ntm = sum(d["level"] in ("ntm", "ntm_nang_cao", "ntm_kieu_mau") for d in docs)
+    return {"level": "commune", "as_of": as_of,
+            "criteria_set": {"id": cset.id, "title": cset.title},
+            "communes": docs,
+            "summary": {"communes": len(docs), "ntm_or_above": ntm,
+                        "ntm_nang_cao_or_above": sum(d["level"] in ("ntm_nang_cao",
+                                                                    "ntm_kieu_mau")
+                                                     for d in docs)}}
+
+
+def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
+                   other: pd.DataFrame) -> dict[str, Any]:
+    entry: dict[str, Any] = {"comm_code": str(row["code"]), "name": row["name"],
+                             "valid_from": _clean(row["valid_from"]), "level": None,
+                             "criteria": None, "criteria_met": None,
+                             "criteria_total": len(cset.criteria), "as_of": None,
+                             "source": None, "note": None}
+    if latest is not None:
+        unmet = set(latest["unmet_criteria"] or [])
+        met_count = _clean(latest["criteria_met"])
+        known = met_count is not None
+        entry.update(level=latest["ntm_level"], criteria_met=met_count,
+                     as_of=_clean(latest["as_of"]), source=_clean(latest["source"]),
+                     note=_clean(latest["note"]), target=_clean(latest["target"]))
+        entry["criteria"] = [{"id": c.id, "name": c.name,
+                              "met": (c.id not in unmet) if known else None,
+                              "source": "reported" if known else None}
+                             for c in cset.criteria]
+    entry["other_sets"] = [
+        {"criteria_set": r["criteria_set"], "criteria_met": _clean(r["criteria_met"]),
+         "criteria_total": _clean(r["criteria_total"]), "unmet": r["unmet_criteria"] or [],
+         "target": _clean(r["target"]), "as_of": _clean(r["as_of"]), "note": _clean(r["note"])}
+        for _, r in other.iterrows()]
+    return entry

@@ -1,0 +1,99 @@
+"""Project stores: where a project's layers and records live.
+
+:class:`Store` is the contract. :class:`~ntmgeo.store.gpkg.GpkgStore`, one GeoPackage file
+per project, is the embedded default; a PostGIS store for a province's many users implements
+the same methods. Every write is all or nothing.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["RECORD_TABLES", "Store", "open_store"]
+
+# Non-spatial record tables every store keeps, as (column, type) pairs. Types as in layer
+# schemas: text, integer, real, date, boolean, list.
+RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    # A value reported for an indicator of a unit (from a plan's table, or entered by staff).
+    "reported_values": (
+        ("unit_code", "text"), ("unit_valid_from", "date"), ("criteria_set", "text"),
+        ("indicator_id", "text"), ("value", "real"), ("unit", "text"), ("value_text", "text"),
+        ("met", "boolean"), ("as_of", "date"), ("deadline", "date"), ("deadline_text", "text"),
+        ("source", "text"), ("note", "text"), ("recorded_at", "text"),
+    ),
+    # A document's own summary of a unit's status ("4/9 tiêu chí, 28/36 chỉ tiêu").
+    "reported_summaries": (
+        ("unit_code", "text"), ("unit_valid_from", "date"), ("criteria_set", "text"),
+        ("as_of", "date"), ("criteria_met", "integer"), ("criteria_total", "integer"),
+        ("indicators_met", "integer"), ("indicators_total", "integer"),
+        ("unmet_criteria", "list"), ("unmet_indicators", "list"), ("statement", "text"),
+        ("source", "text"), ("note", "text"), ("recorded_at", "text"),
+    ),
+    # A unit's reported NTM level and criteria count at a date.
+    "unit_status": (
+        ("unit_code", "text"), ("unit_valid_from", "date"), ("name", "text"), ("as_of", "date"),
+        ("ntm_level", "text"), ("criteria_set", "text"), ("criteria_met", "integer"),
+        ("criteria_total", "integer"), ("unmet_criteria", "list"), ("target", "text"),
+        ("note", "text"), ("source", "text"), ("recorded_at", "text"),
+    ),
+    # Every import: what, from where, how many, when.
+    "imports": (
+        ("layer", "text"), ("source", "text"), ("features", "integer"), ("mode", "text"),
+        ("imported_at", "text"), ("user", "text"),
+    ),
+}
+
+
+class Store(abc.ABC):
+    """What a project store offers. Geometry is in ``settings.storage_crs``."""
+
+    @abc.abstractmethod
+    def layer_names(self) -> list[str]:
+        """Names of the layers the store holds."""
+
+    @abc.abstractmethod
+    def read_layer(self, name: str) -> gpd.GeoDataFrame:
+        """All features of a layer, with one column per schema field."""
+
+    @abc.abstractmethod
+    def write_features(
+        self, name: str, gdf: gpd.GeoDataFrame, *, replace: bool = False, source: str = "",
+        user: str = "",
+    ) -> int:
+        """Append (or, with ``replace``, substitute the layer's content with) conformed features.
+
+        All or nothing: on any error, or if the process dies, the store is unchanged.
+        Raises DuplicateIdentityError when appending a feature whose identity is stored.
+        """
+
+    @abc.abstractmethod
+    def read_records(self, table: str) -> pd.DataFrame:
+        """All rows of a record table (see ``RECORD_TABLES``)."""
+
+    @abc.abstractmethod
+    def add_records(self, table: str, rows: list[dict[str, Any]]) -> int:
+        """Append rows to a record table, all or nothing."""
+
+    @abc.abstractmethod
+    def meta(self) -> dict[str, str]:
+        """Project metadata: ``title``, ``prov_code``, ``measure_crs``, ``format_version``…"""
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of features per layer and rows per record table."""
+
+    @property
+    def measure_crs(self) -> str:
+        """The projected CRS lengths and areas are measured in (the province's VN-2000 zone)."""
+        return self.meta()["measure_crs"]
+
+
+def open_store(path: Any) -> Store:
+    """Open an existing store (today: a GeoPackage path)."""
+    from .gpkg import GpkgStore
+
+    return GpkgStore.open(path)

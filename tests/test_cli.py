@@ -1,0 +1,151 @@
+"""The command line: every bad-input path of `ntmgeo import` gives one clear line, a non-zero
+exit code, and leaves the store exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ntmgeo.cli import main
+
+from conftest import LAT, LON, road_feature, store_fingerprint, write_geojson
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    path = tmp_path / "p.gpkg"
+    assert run(capsys, "init", path, "--province", "68")[0] == 0
+    good = write_geojson(tmp_path / "good.geojson", [road_feature("ĐH42")])
+    assert run(capsys, "import", "roads", good, "--db", path)[0] == 0
+    return path
+
+
+def _square(d=0.01):
+    return [[[LON, LAT], [LON + d, LAT], [LON + d, LAT + d], [LON, LAT + d], [LON, LAT]]]
+
+
+def _bad_files(tmp_path):
+    """(layer, file, expected message part) for every bad input of the foundation issue."""
+    f = {}
+    f["unknown layer"] = ("rivers", write_geojson(tmp_path / "a.geojson", [road_feature()]),
+                          "unknown layer 'rivers'")
+    no_class = road_feature("ĐH43")
+    del no_class["properties"]["road_class"]
+    f["missing required field"] = ("roads", write_geojson(tmp_path / "b.geojson", [no_class]),
+                                   "b.geojson: feature 1 (dist_code=674, road_code=ĐH43): "
+                                   "field 'road_class': required value is missing")
+    point = road_feature("ĐH44")
+    point["geometry"] = {"type": "Point", "coordinates": [LON, LAT]}
+    f["wrong geometry type"] = ("roads", write_geojson(tmp_path / "c.geojson", [point]),
+                                "geometry is Point, layer 'roads' takes LineString")
+    bowtie = {"type": "Feature", "properties": {"code": "1", "level": "commune", "name": "A",
+                                                "valid_from": "2008-01-01"},
+              "geometry": {"type": "Polygon", "coordinates": [[[LON, LAT], [LON + .01, LAT + .01],
+                                                               [LON + .01, LAT], [LON, LAT + .01],
+                                                               [LON, LAT]]]}}
+    f["invalid geometry"] = ("admin_units", write_geojson(tmp_path / "d.geojson", [bowtie]),
+                             "invalid geometry")
+    empty = road_feature("ĐH45")
+    empty["geometry"] = None
+    f["empty geometry"] = ("roads", write_geojson(tmp_path / "e.geojson", [empty]),
+                           "has no geometry")
+    truncated = write_geojson(tmp_path / "f.geojson", [road_feature("ĐH46")] * 3)
+    truncated.write_bytes(truncated.read_bytes()[:150])
+    f["truncated file"] = ("roads", truncated, "cannot be read")
+    csv = tmp_path / "g.csv"
+    csv.write_text("dist_code,road_code,road_class,x,y\n674,ĐH47,ĐH,583000,1338000\n",
+                   encoding="utf-8")
+    f["no crs"] = ("roads", csv, "has no CRS")
+    f["duplicate identity in the file"] = (
+        "sites", write_geojson(tmp_path / "h.geojson", [
+            {"type": "Feature", "properties": {"site_id": "s1", "name": "Chợ",
+                                               "site_type": "market", "status": "planned"},
+             "geometry": {"type": "Point", "coordinates": [LON, LAT]}}] * 2),
+        "duplicate identity (site_id=s1)")
+    f["duplicate identity with the store"] = (
+        "roads", write_geojson(tmp_path / "i.geojson", [road_feature("ĐH48"),
+                                                          road_feature("ĐH42")]),
+        "feature 2: a feature with (dist_code=674, road_code=ĐH42) is already stored")
+    huge = tmp_path / "j.geojson"
+    with huge.open("wb") as fh:
+        fh.truncate(150 * 1024 * 1024)
+    f["150 MB file"] = ("roads", huge, "larger than the limit")
+    f["wrong crs"] = ("roads", write_geojson(
+        tmp_path / "k.geojson", [road_feature("ĐH49", coords=[(583000, 1338000),
+                                                             (584000, 1338000)])]),
+        "lies outside Vietnam")
+    return f
+
+
+CASES = ["unknown layer", "missing required field", "wrong geometry type", "invalid geometry",
+         "empty geometry", "truncated file", "no crs", "duplicate identity in the file",
+         "duplicate identity with the store", "150 MB file", "wrong crs"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_import_is_one_line_and_changes_nothing(case, db, tmp_path, capsys):
+    layer, path, expected = _bad_files(tmp_path)[case]
+    before = store_fingerprint(db)
+    code, out, err = run(capsys, "import", layer, path, "--db", db)
+    assert code == 3
+    assert expected in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert store_fingerprint(db) == before
+
+
+def test_import_then_replace(db, tmp_path, capsys):
+    more = write_geojson(tmp_path / "more.geojson", [road_feature("ĐH43"), road_feature("ĐH45")])
+    code, out, _ = run(capsys, "--lang", "en", "import", "roads", more, "--db", db)
+    assert code == 0 and "Imported 2 features into layer 'roads'" in out
+    code, out, _ = run(capsys, "import", "roads", more, "--db", db, "--replace", "--json")
+    assert json.loads(out) == {"layer": "roads", "file": str(more), "features": 2,
+                               "mode": "replace"}
+
+
+def test_missing_store(tmp_path, capsys):
+    code, _, err = run(capsys, "status", "--db", tmp_path / "none.gpkg")
+    assert code == 4 and "no store here" in err
+
+
+def test_usage_errors_exit_2(capsys, tmp_path):
+    assert run(capsys, "init", tmp_path / "x.gpkg")[0] == 2  # no --province, no --sample
+    assert run(capsys, "status", "--db", tmp_path / "x.gpkg", "--level", "galaxy")[0] == 2
+
+
+def test_unknown_province(capsys, tmp_path):
+    code, _, err = run(capsys, "init", tmp_path / "x.gpkg", "--province", "99")
+    assert code == 5 and "province code '99'" in err
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["import"], ["status"], ["layers"],
+                                     ["layers", "show"], ["criteria"], ["info"]])
+def test_every_command_has_help(command, capsys):
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0 and "Usage:" in out
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "ntmgeo.cli", "import", "roads",
+                           str(tmp_path / "x.geojson"), "--db", str(tmp_path / "x.gpkg")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 4
+    assert proc.stderr.startswith("Lỗi: ") and "Traceback" not in proc.stderr
+
+
+def test_layers_and_criteria_commands(capsys):
+    code, out, _ = run(capsys, "layers", "validate")
+    assert code == 0 and "admin_units" in out
+    code, out, _ = run(capsys, "layers", "show", "roads", "--json")
+    assert json.loads(out)["identity"] == ["dist_code", "road_code"]
+    code, out, _ = run(capsys, "criteria", "list")
+    assert "vn-district-2021-2025" in out and "36 chỉ tiêu" in out
