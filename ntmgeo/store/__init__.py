@@ -40,6 +40,8 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("criteria_total", "integer"), ("unmet_criteria", "list"), ("target", "text"),
         ("note", "text"), ("source", "text"), ("recorded_at", "text"),
     ),
+    # People who may change the store (web sign-in); passwords are stored hashed.
+    "users": (("username", "text"), ("password_hash", "text"), ("created_at", "text")),
     # Every import: what, from where, how many, when.
     "imports": (
         ("layer", "text"), ("source", "text"), ("features", "integer"), ("mode", "text"),

@@ -137,7 +137,18 @@ class GpkgStore(Store):
             raise StoreError(f"{path}: not a GeoPackage ({exc})") from None
         if app_id != _APPLICATION_ID or not has_meta:
             raise StoreError(f"{path}: not an ntmgeo store (no ntmgeo_meta table)")
+        store._add_missing_record_tables()
         return store
+
+    def _add_missing_record_tables(self) -> None:
+        """Bring a store made by an older ntmgeo up to date (new record tables only)."""
+        with self._connect() as con:
+            present = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        missing = [t for t in RECORD_TABLES if t not in present]
+        if missing:
+            with self._transaction() as con:
+                for table in missing:
+                    self._create_record_table(con, table)
 
     @classmethod
     def create(
@@ -197,16 +208,19 @@ class GpkgStore(Store):
         )
         for schema in all_schemas():
             self._create_layer(con, schema)
-        for table, columns in RECORD_TABLES.items():
-            cols = ", ".join(f"{_q(c)} {_SQL_TYPES[t]}" for c, t in columns)
-            con.execute(f"CREATE TABLE {_q(table)} "
-                        f"(fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {cols})")
-            con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
-                        "VALUES (?, 'attributes', ?)", (table, table))
+        for table in RECORD_TABLES:
+            self._create_record_table(con, table)
         meta = {"format_version": FORMAT_VERSION, "title": title, "prov_code": prov_code,
                 "measure_crs": measure, "storage_crs": settings.storage_crs,
                 "created_at": _now()}
         con.executemany("INSERT INTO ntmgeo_meta VALUES (?, ?)", list(meta.items()))
+
+    def _create_record_table(self, con: sqlite3.Connection, table: str) -> None:
+        cols = ", ".join(f"{_q(c)} {_SQL_TYPES[t]}" for c, t in RECORD_TABLES[table])
+        con.execute(f"CREATE TABLE {_q(table)} "
+                    f"(fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {cols})")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                    "VALUES (?, 'attributes', ?)", (table, table))
 
     def _create_layer(self, con: sqlite3.Connection, schema: LayerSchema) -> None:
         srs_id = int(schema.storage_crs.split(":")[1])

@@ -158,3 +158,15 @@ class TestRecords:
         with pytest.raises(StoreError, match="no column"):
             empty_store.add_records("reported_values", [{"bogus": 1}])
         assert empty_store.read_records("reported_values").empty
+
+
+def test_a_store_missing_a_newer_record_table_is_brought_up_to_date(empty_store):
+    import sqlite3
+
+    con = sqlite3.connect(empty_store.path)
+    con.execute('DROP TABLE "users"')
+    con.execute("DELETE FROM gpkg_contents WHERE table_name='users'")
+    con.commit()
+    con.close()
+    reopened = open_store(empty_store.path)
+    assert reopened.read_records("users").empty

@@ -1,0 +1,34 @@
+"""Indicator 2.3 from a store or from files: gathers the inputs, calls the pure computation
+(:func:`ntmgeo.indicators.roads.tree_lined`) and returns its one JSON-ready document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+
+from .store import Store
+
+__all__ = ["district_roads", "from_store", "from_frames"]
+
+
+def district_roads(roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The district roads (road class ĐH) of a roads layer."""
+    return roads[roads["road_class"] == "ĐH"]
+
+
+def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
+                **options: Any) -> dict[str, Any]:
+    """Greening of the district roads in ``roads`` from ``surveys``, measured in ``crs``."""
+    from .indicators import roads as roads_ind
+
+    return roads_ind.tree_lined(district_roads(roads), surveys, crs=crs, **options)
+
+
+def from_store(store: Store, *, as_of: str | None = None, **options: Any) -> dict[str, Any]:
+    """Greening from a store's roads and surveys (surveys dated on or before ``as_of``)."""
+    roads = store.read_layer("roads")
+    surveys = store.read_layer("surveys")
+    if as_of is not None:
+        surveys = surveys[surveys["survey_date"].astype(str) <= as_of]
+    return from_frames(roads, surveys, crs=store.measure_crs, **options)

@@ -1,0 +1,135 @@
+"""Status: criteria met from indicators, reported summaries kept beside, disagreements listed."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ntmgeo import criteria, status
+from ntmgeo.cli import main
+
+from conftest import write_geojson  # noqa: F401  (shared helpers live in conftest)
+
+TABLE_UNMET = ["2.3", "2.4", "6.1", "6.2", "7.3", "7.4", "7.5", "7.8", "9.3"]
+DISTRICT = criteria.load_set("vn-district-2021-2025")
+
+
+def _reported(values: dict[str, tuple[float | None, bool | None]], as_of="2024-02-29"):
+    rows = [{"indicator_id": iid, "value": v, "unit": None, "value_text": None, "met": m,
+             "as_of": as_of, "deadline": None, "deadline_text": None, "recorded_at": "t"}
+            for iid, (v, m) in values.items()]
+    return pd.DataFrame(rows, columns=["indicator_id", "value", "unit", "value_text", "met",
+                                       "as_of", "deadline", "deadline_text", "recorded_at"])
+
+
+UNIT = {"code": "674", "name": "Đam Rông", "level": "district"}
+
+
+class TestEvaluate:
+    def test_a_criterion_is_met_when_all_its_indicators_are(self):
+        rep = _reported({i.id: (None, i.id != "2.4") for i in DISTRICT.indicators})
+        doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-02-29", reported=rep)
+        met = {c["id"]: c["met"] for c in doc["criteria"]}
+        assert met["2"] is False and all(v for k, v in met.items() if k != "2")
+        assert doc["summary"]["indicators_met"] == 35 and doc["summary"]["criteria_met"] == 8
+
+    def test_missing_values_are_unknown_not_met(self):
+        rep = _reported({"1.1": (None, True)})
+        doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-02-29", reported=rep)
+        assert doc["criteria"][0]["met"] is None
+        assert len(doc["summary"]["indicators_unknown"]) == 35
+
+    def test_numeric_value_decides_and_contradiction_is_listed(self):
+        rep = _reported({"2.3": (60.0, False)})  # reported unmet although 60 >= 50
+        doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-02-29", reported=rep)
+        assert [d["id"] for d in doc["summary"]["disagreements"]] == ["2.3"]
+
+    def test_computed_value_wins_and_keeps_the_reported_one(self):
+        rep = _reported({"2.3": (26.65, False)})
+        computed = {"2.3": status.ComputedValue(value=55.0, met=None, as_of="2024-05-01",
+                                                unit="%")}
+        doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-06-01", reported=rep,
+                              computed=computed)
+        ind = doc["criteria"][1]["indicators"][2]
+        assert (ind["source"], ind["met"], ind["as_of"]) == ("computed", True, "2024-05-01")
+        assert ind["reported"]["value"] == 26.65
+        assert doc["summary"]["disagreements"][0]["id"] == "2.3"
+
+    def test_latest_report_on_or_before_the_date_counts(self):
+        rep = pd.concat([_reported({"2.3": (26.65, False)}, "2024-02-29"),
+                         _reported({"2.3": (51.0, True)}, "2024-11-30")])
+        early = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-06-30", reported=rep)
+        late = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-12-31", reported=rep)
+        assert early["criteria"][1]["indicators"][2]["value"] == 26.65
+        assert late["criteria"][1]["indicators"][2]["value"] == 51.0
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from([True, False, None]), min_size=36, max_size=36))
+    def test_counts_agree_with_the_criteria(self, mets):
+        rep = _reported({i.id: (None, m) for i, m in zip(DISTRICT.indicators, mets)})
+        doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-02-29", reported=rep)
+        s = doc["summary"]
+        assert s["indicators_met"] == sum(m is True for m in mets)
+        for crit in doc["criteria"]:
+            flags = [i["met"] for i in crit["indicators"]]
+            assert crit["met"] is (True if all(f is True for f in flags) else
+                                   False if any(f is False for f in flags) else None)
+        assert s["criteria_met"] == sum(c["met"] is True for c in doc["criteria"])
+
+
+class TestSample:
+    def test_district_figures_of_the_plan(self, sample_store):
+        doc = status.from_store(sample_store, level="district")
+        s = doc["summary"]
+        assert doc["as_of"] == "2024-02-29" and doc["unit"]["code"] == "674"
+        assert (s["indicators_met"], s["indicators_total"]) == (27, 36)
+        assert (s["criteria_met"], s["criteria_total"]) == (5, 9)
+        assert s["indicators_unmet"] == TABLE_UNMET
+        assert [c["id"] for c in doc["criteria"] if c["met"]] == ["1", "3", "4", "5", "8"]
+        assert s["reported"] == {"indicators_met": 28, "indicators_total": 36,
+                                 "criteria_met": 4, "criteria_total": 9}
+        notes = {(d["kind"], d["id"]) for d in s["disagreements"]}
+        assert {("summary", "indicators_met"), ("summary", "criteria_met"),
+                ("indicator_list", "7.8"), ("criterion_list", "8")} <= notes
+
+    def test_every_indicator_has_source_and_date(self, sample_store):
+        doc = status.from_store(sample_store, level="district")
+        for crit in doc["criteria"]:
+            for ind in crit["indicators"]:
+                assert ind["source"] in ("computed", "reported") and ind["as_of"]
+
+    def test_commune_level_end_2023(self, sample_store):
+        doc = status.from_store(sample_store, level="commune", as_of="2023-12-31")
+        by_name = {c["name"]: c for c in doc["communes"]}
+        assert len(by_name) == 8 and doc["summary"]["ntm_or_above"] == 6
+        for name in ("Đạ Long", "Liêng Srônh"):
+            c = by_name[name]
+            assert (c["level"], c["criteria_met"]) == ("not_yet", 18)
+            assert [x["id"] for x in c["criteria"] if x["met"] is False] == ["11"]
+        assert by_name["Đạ Rsal"]["level"] == "ntm_nang_cao"
+        other = by_name["Đạ K'Nàng"]["other_sets"][0]
+        assert (other["criteria_met"], other["criteria_total"]) == (15, 19)
+
+    def test_no_district_after_the_reform(self, sample_store):
+        from ntmgeo._errors import CriterionDataMissing
+
+        with pytest.raises(CriterionDataMissing, match="districts stopped operating"):
+            status.from_store(sample_store, level="district", as_of="2025-12-31")
+
+
+def test_cli_init_sample_and_status_json(tmp_path, capsys):
+    db = tmp_path / "s.gpkg"
+    assert main(["init", str(db), "--sample", "damrong"]) == 0
+    capsys.readouterr()
+    assert main(["status", "--db", str(db), "--level", "district", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"unit", "criteria_set", "as_of", "criteria", "summary"}
+    ind = doc["criteria"][1]["indicators"][2]
+    assert {"id", "name", "value", "threshold", "met", "source", "as_of"} <= set(ind)
+    assert main(["status", "--db", str(db)]) == 0
+    table = capsys.readouterr().out
+    assert "Chưa đạt" in table and "27/36" in table and "28/36" in table
