@@ -133,8 +133,9 @@ def _print_district(doc: dict[str, Any]) -> None:
                f"{t('set')}: {doc['criteria_set']['title'][lang]} · {t('as_of')}: {doc['as_of']}",
                highlight=False)
     table = Table(show_lines=False)
-    for col in ("indicator", "threshold", "value", "status", "source"):
-        table.add_column(t(col), overflow="fold")
+    table.add_column(t("indicator"), overflow="fold", ratio=5, min_width=30)
+    for col in ("threshold", "value", "status", "source"):
+        table.add_column(t(col), overflow="fold", ratio=2)
     for crit in doc["criteria"]:
         table.add_row(f"[bold]{crit['id']}. {crit['name'][lang]}[/]", "", "",
                       f"[bold]{_met_word(crit['met'])}[/]", "")
@@ -159,7 +160,7 @@ def _print_district(doc: dict[str, Any]) -> None:
     if s["disagreements"]:
         _out.print(t("disagreements"))
         for d in s["disagreements"]:
-            _out.print(f"  - {d['note']}", highlight=False)
+            _out.print(f"  - {d['note'][settings.lang]}", highlight=False)
 
 
 def _print_communes(doc: dict[str, Any]) -> None:

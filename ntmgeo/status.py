@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import criteria as criteria_mod
@@ -34,9 +35,28 @@ class ComputedValue:
     features: tuple[str, ...] = ()
 
 
+_VI_KEYS = {"indicators_met": "số chỉ tiêu đạt", "indicators_total": "tổng số chỉ tiêu",
+            "criteria_met": "số tiêu chí đạt", "criteria_total": "tổng số tiêu chí"}
+
+
+def _note(vi: str, en: str) -> dict[str, str]:
+    return {"vi": vi, "en": en}
+
+
+def _vi(met: bool | None) -> str:
+    return "đạt" if met else "chưa đạt"
+
+
+def _en(met: bool | None) -> str:
+    return "met" if met else "unmet"
+
+
 def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA:
+    """Plain Python value (None for missing; numpy scalars unwrapped) for the JSON document."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float) and value != value:  # NaN
         return None
     return value
@@ -76,8 +96,8 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
             if rep_met is not None and met is not None and rep_met != met:
                 disagreements.append({
                     "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": met,
-                    "note": f"{ind.id}: reported {'met' if rep_met else 'unmet'}, computed "
-                            f"{'met' if met else 'unmet'}"})
+                    "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)}, tính từ bản đồ {_vi(met)}",
+                                  f"{ind.id}: reported {_en(rep_met)}, computed {_en(met)}")})
     elif reported is not None:
         doc.update(value=rep_value, unit=_clean(reported["unit"]),
                    value_text=_clean(reported["value_text"]), met=rep_met, source="reported",
@@ -86,8 +106,10 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
         if by_value is not None and rep_met is not None and by_value != rep_met:
             disagreements.append({
                 "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": by_value,
-                "note": f"{ind.id}: reported {'met' if rep_met else 'unmet'} but its value "
-                        f"{rep_value} against {threshold.text} says otherwise"})
+                "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)} nhưng giá trị {rep_value} so với "
+                              f"ngưỡng {threshold.text} cho kết quả ngược lại",
+                              f"{ind.id}: reported {_en(rep_met)} but its value {rep_value} "
+                              f"against {threshold.text} says otherwise")})
     else:
         doc.update(value=None, unit=None, value_text=None, met=None, source=None, as_of=None)
     if reported is not None:
@@ -176,18 +198,24 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
         rep = _clean(summary.get(key))
         if rep is not None and int(rep) != value:
             out.append({"kind": "summary", "id": key, "reported": int(rep), "computed": value,
-                        "note": f"{key}: the document says {rep}, its indicators give {value}"})
+                        "note": _note(f"{_VI_KEYS[key]}: văn bản ghi {rep}, các chỉ tiêu cho {value}",
+                                      f"{key}: the document says {rep}, its indicators give "
+                                      f"{value}")})
     rep_unmet_ind = set(summary.get("unmet_indicators") or [])
     if rep_unmet_ind:
         for iid in summary_doc["indicators_unmet"]:
             if iid not in rep_unmet_ind:
                 out.append({"kind": "indicator_list", "id": iid, "reported": "not listed",
                             "computed": "unmet",
-                            "note": f"{iid}: unmet in the table, missing from the summary's list"})
+                            "note": _note(f"{iid}: bảng ghi chưa đạt nhưng phần tổng hợp không "
+                                          "liệt kê", f"{iid}: unmet in the table, missing from "
+                                          "the summary's list")})
         for iid in sorted(rep_unmet_ind - set(summary_doc["indicators_unmet"])):
             out.append({"kind": "indicator_list", "id": iid, "reported": "unmet",
                         "computed": "not unmet",
-                        "note": f"{iid}: listed unmet by the summary, not unmet in the table"})
+                        "note": _note(f"{iid}: phần tổng hợp ghi chưa đạt, bảng không ghi chưa "
+                                      "đạt", f"{iid}: listed unmet by the summary, not unmet in "
+                                      "the table")})
     rep_unmet_crit = set(summary.get("unmet_criteria") or [])
     if rep_unmet_crit:
         by_id = {c["id"]: c for c in crit_docs}
@@ -195,13 +223,17 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
             met = by_id.get(cid, {}).get("met")
             out.append({"kind": "criterion_list", "id": cid, "reported": "unmet",
                         "computed": "met" if met else met,
-                        "note": f"criterion {cid}: named unmet by the summary, but all its "
-                                "indicators are met" if met else
-                                f"criterion {cid}: named unmet by the summary"})
+                        "note": _note(f"tiêu chí {cid}: phần tổng hợp ghi chưa đạt nhưng mọi "
+                                      "chỉ tiêu của nó đều đạt",
+                                      f"criterion {cid}: named unmet by the summary, but all "
+                                      "its indicators are met") if met else
+                        _note(f"tiêu chí {cid}: phần tổng hợp ghi chưa đạt",
+                              f"criterion {cid}: named unmet by the summary")})
         for cid in sorted(set(summary_doc["criteria_unmet"]) - rep_unmet_crit):
             out.append({"kind": "criterion_list", "id": cid, "reported": "not listed",
                         "computed": "unmet",
-                        "note": f"criterion {cid}: unmet, not named by the summary"})
+                        "note": _note(f"tiêu chí {cid}: chưa đạt, phần tổng hợp không nêu",
+                                      f"criterion {cid}: unmet, not named by the summary")})
     return out
 
 

@@ -285,7 +285,7 @@ class GpkgStore(Store):
         with self._connect() as con:
             cur = con.execute(f"SELECT fid, geom, {cols} FROM {_q(name)} ORDER BY fid")
             rows = cur.fetchall()
-        frame = pd.DataFrame(rows, columns=["fid", "geom", *schema.field_names])
+        frame = pd.DataFrame(rows, columns=["fid", "geom", *schema.field_names], dtype=object)
         for f in schema.fields:
             frame[f.name] = _from_sql(f.type, frame[f.name])
         geoms = _decode_geometries(frame.pop("geom").tolist())
@@ -302,7 +302,7 @@ class GpkgStore(Store):
         with self._connect() as con:
             rows = con.execute(f"SELECT {', '.join(_q(c) for c in names)} FROM {_q(table)} "
                                "ORDER BY fid").fetchall()
-        frame = pd.DataFrame(rows, columns=names)
+        frame = pd.DataFrame(rows, columns=names, dtype=object)
         for col, kind in columns:
             frame[col] = _from_sql(kind, frame[col])
         return frame
