@@ -64,6 +64,12 @@ class StoreError(NtmgeoError, RuntimeError):
     exit_code = 4
 
 
+class ExportError(NtmgeoError, RuntimeError):
+    """An export could not be written, or what was written did not read back identically."""
+
+    exit_code = 4
+
+
 class CriterionDataMissing(NtmgeoError, LookupError):
     """A criteria set, an indicator or a unit the computation needs is not in the data."""
 

@@ -20,6 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from . import __version__, criteria, datasets, ingest, layers, settings
+from . import greening as greening_mod
 from . import status as status_mod
 from ._errors import NtmgeoError
 from .i18n import t
@@ -97,10 +98,16 @@ def init(path: Path, sample: str | None, prov_code: str | None, title: str, forc
 @click.option("--crs", default=None, help="CRS of FILE when it declares none (EPSG:XXXX).")
 @click.option("--layer", "file_layer", default=None,
               help="Layer inside FILE (GeoPackage, KML, ZIP with several shapefiles).")
+@click.option("--encoding", type=click.Choice(["utf-8", "cp1258", "tcvn3"]), default=None,
+              help="Text encoding of a shapefile without .cpg (default: detected).")
+@click.option("--swap-xy", is_flag=True,
+              help="X is the northing (surveyors' convention): swap the axes.")
+@click.option("--date", default=None, help="Survey date for features that carry none.")
 @click.option("--user", default="", help="Who imports (recorded with the import).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def import_(layer: str, file: Path, db: Path, replace: bool, crs: str | None,
-            file_layer: str | None, user: str, as_json: bool) -> None:
+            file_layer: str | None, encoding: str | None, swap_xy: bool, date: str | None,
+            user: str, as_json: bool) -> None:
     """Validate FILE against LAYER's schema and add its features to the store.
 
     All or nothing: a bad feature stops the import and the store is left as it was.
@@ -109,8 +116,11 @@ def import_(layer: str, file: Path, db: Path, replace: bool, crs: str | None,
     layers.load_schema(layer)
     with _progress() as progress:
         progress.add_task(t("reading", file=file.name), total=None)
+        defaults = {"survey_date": _check_date(date)} if date and layer == "surveys" else None
         count = ingest.import_file(store, layer, file, replace=replace, crs=crs,
-                                   file_layer=file_layer, user=user or os.environ.get("USER", ""))
+                                   file_layer=file_layer, defaults=defaults,
+                                   user=user or os.environ.get("USER", ""),
+                                   encoding=encoding, swap_xy=swap_xy)
     if as_json:
         _echo_json({"layer": layer, "file": str(file), "features": count,
                     "mode": "replace" if replace else "append"})
@@ -153,6 +163,10 @@ def _print_district(doc: dict[str, Any]) -> None:
     s = doc["summary"]
     _out.print(t("summary", im=s["indicators_met"], it=s["indicators_total"],
                  cm=s["criteria_met"], ct=s["criteria_total"]))
+    if s.get("table"):
+        tb = s["table"]
+        _out.print(t("table_summary", im=tb["indicators_met"], it=tb["indicators_total"],
+                     cm=tb["criteria_met"], ct=tb["criteria_total"]))
     if s.get("reported"):
         r = s["reported"]
         _out.print(t("reported_summary", im=r["indicators_met"], it=r["indicators_total"],
@@ -185,13 +199,18 @@ def _print_communes(doc: dict[str, Any]) -> None:
 @click.option("--unit", default=None, help="Unit code, where several are valid.")
 @click.option("--as-of", "as_of", default=None,
               help="Date (YYYY-MM-DD); default: the store's latest reported date.")
+@click.option("--source", type=click.Choice(["all", "reported"]), default="all",
+              show_default=True,
+              help="'reported': only the reported values (the document's table as printed), "
+                   "no indicator computed from the layers.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def status(db: Path, level: str, unit: str | None, as_of: str | None, as_json: bool) -> None:
+def status(db: Path, level: str, unit: str | None, as_of: str | None, source: str,
+           as_json: bool) -> None:
     """Which criteria and indicators a unit meets, with value, threshold, source and date."""
     store = open_store(db)
     if as_of is not None:
         as_of = _check_date(as_of)
-    doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of)
+    doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
     if as_json:
         _echo_json(doc)
     elif level == "commune":
@@ -208,6 +227,140 @@ def _check_date(text: str) -> str:
     except ValueError:
         raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)",
                                  param_hint="--as-of") from None
+
+
+# ----------------------------------------------------------------------------------- greening
+@cli.command()
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None,
+              help="Compute from a store's roads and surveys.")
+@click.option("--roads", "roads_file", type=click.Path(path_type=Path), default=None,
+              help="Roads file (no store needed).")
+@click.option("--survey", "survey_files", multiple=True, type=click.Path(path_type=Path),
+              help="Survey file (repeatable): GeoJSON, GeoPackage, shapefile/ZIP, KML, GPX, "
+                   "or a CSV of chainages.")
+@click.option("--tolerance", type=click.FloatRange(1, 100), default=None,
+              help="Metres from the centreline within which survey geometry counts "
+                   "(default 20).")
+@click.option("--side", type=click.Choice(["any", "both"]), default="any", show_default=True,
+              help="'both': count only stretches lined on both sides.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Share of road km that must be tree-lined (indicator 2.3: 0.5).")
+@click.option("--crs", default=None, help="Measuring CRS (EPSG code); default: the province's "
+                                          "VN-2000 zone.")
+@click.option("--date", default=None, help="Survey date for features that carry none.")
+@click.option("--as-of", "as_of", default=None, help="With --db: surveys up to this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path, ...],
+             tolerance: float | None, side: str, threshold: float, crs: str | None,
+             date: str | None, as_of: str | None, as_json: bool) -> None:
+    """Tree-lined share of district-road km (indicator 2.3), from survey geometry."""
+    options: dict[str, Any] = {"side": side, "threshold": threshold}
+    if tolerance is not None:
+        options["tolerance"] = tolerance
+    if db is not None:
+        if roads_file or survey_files:
+            raise click.UsageError("give either --db or --roads with --survey, not both")
+        doc = greening_mod.from_store(open_store(db), as_of=as_of and _check_date(as_of),
+                                      **options)
+    else:
+        if roads_file is None or not survey_files:
+            raise click.UsageError("give --db PATH, or --roads FILE and at least one --survey")
+        with _progress() as progress:
+            progress.add_task(t("reading", file=roads_file.name), total=None)
+            doc = greening_mod.from_files(roads_file, list(survey_files), crs=crs,
+                                          date=date and _check_date(date), **options)
+    if as_json:
+        _echo_json(doc)
+    else:
+        _print_greening(doc)
+
+
+def _print_greening(doc: dict[str, Any]) -> None:
+    table = Table()
+    for col in ("road", "length_km", "greened_km", "ratio", "stretches", "longest_gap"):
+        table.add_column(t(col), overflow="fold")
+    for road in doc["roads"]:
+        gap = road["gaps"][0]["label"] if road["gaps"] else ""
+        table.add_row(f"{road['road_code']} ({road['dist_code']})", f"{road['length_km']:.2f}",
+                      f"{road['greened_km']:.2f}", f"{road['ratio']:.2%}",
+                      "; ".join(s["label"] for s in road["stretches"]), gap)
+    _out.print(table)
+    tot = doc["total"]
+    _out.print(t("greening_total", g=tot["greened_km"], l=tot["length_km"], r=tot["ratio"],
+                 thr=tot["threshold"], status=_met_word(tot["met"]), s=tot["shortfall_km"]),
+               highlight=False)
+    if doc["unmatched"]["count"]:
+        _out.print(t("unmatched", n=doc["unmatched"]["count"],
+                     ids=", ".join(doc["unmatched"]["ids"][:10])), highlight=False)
+
+
+# ----------------------------------------------------------------------------------- export
+_EXPORTERS = {"shp": "to_shapefiles", "gpkg": "to_gpkg", "geojson": "to_geojson",
+              "kml": "to_kml"}
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--format", "fmt", type=click.Choice(sorted(_EXPORTERS)), required=True,
+              help="shp: one ZIP of shapefiles (UTF-8, .cpg, .prj) with a data dictionary.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file (.zip for shp and geojson).")
+@click.option("--crs", default=None,
+              help="EPSG code for shp/gpkg (default: the province's VN-2000 TM-3 zone).")
+@click.option("--layers", "layer_list", default=None, help="Comma-separated layer names.")
+@click.option("--json", "as_json", is_flag=True)
+def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | None,
+           as_json: bool) -> None:
+    """Export layers for the provincial GIS, verified by reading them back."""
+    from . import export as export_mod
+
+    store = open_store(db)
+    names = [n.strip() for n in layer_list.split(",")] if layer_list else None
+    for name in names or []:
+        layers.load_schema(name)
+    kwargs: dict[str, Any] = {"layers": names}
+    if fmt in ("shp", "gpkg"):
+        kwargs["crs"] = crs
+    elif crs is not None:
+        raise click.UsageError(f"--crs does not apply to {fmt} (always WGS 84)")
+    with _progress() as progress:
+        progress.add_task(t("writing", file=out.name), total=None)
+        result = getattr(export_mod, _EXPORTERS[fmt])(store, out, **kwargs)
+    if as_json:
+        _echo_json(result)
+        return
+    _out.print(t("exported", path=result["path"], crs=result["crs"]), highlight=False)
+    for name, count in result["layers"].items():
+        _out.print(f"  {name}: {count}", highlight=False)
+    cut: dict[tuple[str, str], int] = {}
+    for item in result.get("truncated") or []:
+        key = (item["layer"], item["field"])
+        cut[key] = cut.get(key, 0) + 1
+    for (layer, field), count in cut.items():
+        _out.print(t("truncated", layer=layer, field=field, n=count), highlight=False)
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path))
+@click.option("--level", type=click.Choice(["district", "commune"]), default="district",
+              show_default=True)
+@click.option("--unit", default=None, help="Unit code, where several are valid.")
+@click.option("--as-of", "as_of", default=None, help="Date (YYYY-MM-DD).")
+@click.option("--source", type=click.Choice(["all", "reported"]), default="all",
+              show_default=True, help="'reported': the document's table as printed.")
+def report(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: str | None,
+           source: str) -> None:
+    """The criteria table of the plan (TT, criterion, indicator, threshold, value, deadline,
+    note) as XLSX or CSV, ready to paste into a plan."""
+    from . import report as report_mod
+
+    doc = status_mod.from_store(open_store(db), level=level, unit=unit,
+                                as_of=as_of and _check_date(as_of), source=source)
+    path = (report_mod.to_xlsx if fmt == "xlsx" else report_mod.to_csv)(doc, out)
+    _out.print(t("written", path=path), highlight=False)
 
 
 # ----------------------------------------------------------------------------------- info

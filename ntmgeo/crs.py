@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from ._errors import CriterionDataMissing
 from ._resources import share_path
 
-__all__ = ["Zone", "measure_crs_for_province", "zone_for_province", "zones"]
+__all__ = ["Zone", "measure_crs_for_data", "measure_crs_for_province", "zone_for_province",
+           "zones"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,16 @@ def zone_for_province(prov_code: str) -> Zone:
 def measure_crs_for_province(prov_code: str) -> str:
     """The CRS ntmgeo measures a province's lengths and areas in, e.g. ``"EPSG:5899"``."""
     return zone_for_province(prov_code).crs
+
+
+def measure_crs_for_data(gdf: Any) -> str:
+    """The measuring CRS for data with no project: its ``prov_code`` if it has one, else the
+    VN-2000 TM-3 zone whose central meridian is nearest the data's centre (least distortion).
+    """
+    if "prov_code" in gdf.columns:
+        codes = {str(c) for c in gdf["prov_code"].dropna()}
+        if len(codes) == 1:
+            return measure_crs_for_province(codes.pop())
+    centre = gdf.to_crs("EPSG:4326").geometry.union_all().centroid.x
+    best = min(zones().values(), key=lambda z: (abs(z.central_meridian - centre), z.epsg))
+    return best.crs

@@ -11,7 +11,7 @@ import yaml
 from . import ingest
 from ._errors import InputError
 from ._resources import share_path
-from .layers import _convert, Field
+from .layers import Field, convert_value
 from .store import RECORD_TABLES, Store
 
 __all__ = ["available", "get_path", "load_sample", "manifest"]
@@ -44,7 +44,7 @@ def _typed(table: str, row: dict[str, Any], where: str) -> dict[str, Any]:
             continue
         fld = Field(name=key, shp_name=key[:10], type=kinds[key], label={"vi": key, "en": key})
         try:
-            out[key] = _convert(fld, value)
+            out[key] = convert_value(fld, value)
         except (ValueError, TypeError):
             raise InputError(f"value {value!r} is not of type {kinds[key]}", path=where,
                              field=key) from None

@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
+from . import ingest
+from .crs import measure_crs_for_data
 from .store import Store
 
-__all__ = ["district_roads", "from_store", "from_frames"]
+__all__ = ["district_roads", "from_files", "from_frames", "from_store"]
 
 
 def district_roads(roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -32,3 +35,20 @@ def from_store(store: Store, *, as_of: str | None = None, **options: Any) -> dic
     if as_of is not None:
         surveys = surveys[surveys["survey_date"].astype(str) <= as_of]
     return from_frames(roads, surveys, crs=store.measure_crs, **options)
+
+
+def from_files(roads_file: Any, survey_files: list[Any], *, crs: str | None = None,
+               date: str | None = None, **options: Any) -> dict[str, Any]:
+    """Greening from files alone (no store): a roads file and one or more survey files.
+
+    Every file is validated against its layer (``roads``, ``surveys``); ``date`` fills the
+    survey date of features that carry none. The measuring CRS is ``crs``, else the roads'
+    province zone, else the VN-2000 TM-3 zone nearest the data (``measure_crs_for_data``).
+    """
+    roads = ingest.prepare("roads", roads_file)
+    measure = crs or measure_crs_for_data(roads)
+    defaults = {"survey_date": date} if date else None
+    frames = [ingest.prepare("surveys", f, defaults=defaults, roads=roads, measure_crs=measure)
+              for f in survey_files]
+    surveys = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    return from_frames(roads, surveys, crs=measure, **options)

@@ -36,7 +36,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "reported": {"vi": "báo cáo", "en": "reported"},
     "summary": {"vi": "Tổng hợp: đạt {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
                 "en": "Summary: {im}/{it} indicators, {cm}/{ct} criteria met"},
-    "reported_summary": {"vi": "Văn bản báo cáo: {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
+    "table_summary": {"vi": "Theo bảng số liệu báo cáo: {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
+                      "en": "By the reported table: {im}/{it} indicators, {cm}/{ct} criteria"},
+    "reported_summary": {"vi": "Phần tổng hợp của văn bản: {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
                          "en": "The document reports: {im}/{it} indicators, {cm}/{ct} criteria"},
     "disagreements": {"vi": "Chênh lệch giữa số liệu báo cáo và kết quả tính:",
                       "en": "Disagreements between reported and computed:"},
@@ -53,6 +55,27 @@ _MESSAGES: dict[str, dict[str, str]] = {
                          "en": "{ntm}/{n} communes NTM or above; {nc} advanced or above"},
     "features": {"vi": "đối tượng", "en": "features"},
     "rows": {"vi": "bản ghi", "en": "rows"},
+    "road": {"vi": "Tuyến đường", "en": "Road"},
+    "length_km": {"vi": "Dài (km)", "en": "Length (km)"},
+    "greened_km": {"vi": "Đã trồng cây (km)", "en": "Tree-lined (km)"},
+    "ratio": {"vi": "Tỷ lệ", "en": "Ratio"},
+    "stretches": {"vi": "Đoạn đã trồng", "en": "Tree-lined stretches"},
+    "longest_gap": {"vi": "Đoạn trống dài nhất", "en": "Longest gap"},
+    "greening_total": {
+        "vi": "Tổng: {g:.2f}/{l:.2f} km, tỷ lệ {r:.2%} (ngưỡng {thr:.0%}): {status}; "
+              "cần trồng thêm {s:.2f} km",
+        "en": "Total: {g:.2f}/{l:.2f} km, {r:.2%} (threshold {thr:.0%}): {status}; "
+              "{s:.2f} km still to plant"},
+    "unmatched": {"vi": "{n} đối tượng khảo sát không nằm dọc tuyến đường nào: {ids}",
+                  "en": "{n} survey features run beside no road: {ids}"},
+    "writing": {"vi": "Đang ghi {file}", "en": "Writing {file}"},
+    "exported": {"vi": "Đã xuất và kiểm tra lại {path} ({crs}):",
+                 "en": "Exported and verified {path} ({crs}):"},
+    "truncated": {"vi": "  {layer}.{field}: {n} giá trị bị cắt ở 254 byte (giới hạn của "
+                        "shapefile; bản GeoPackage giữ đủ)",
+                  "en": "  {layer}.{field}: {n} values cut at 254 bytes (the shapefile limit; "
+                        "the GeoPackage keeps them whole)"},
+    "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},
 }
 

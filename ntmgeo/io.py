@@ -223,11 +223,63 @@ def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=geoms, crs=crs or default_crs)
 
 
+def _shapefile_has_cpg(path: Path, target: str) -> bool:
+    if path.suffix.lower() == ".zip":
+        stem = target.rsplit("/", 1)[-1][:-4].lower()
+        with zipfile.ZipFile(path) as zf:
+            return any(PurePosixPath(m).name.lower() == stem + ".cpg" for m in zf.namelist())
+    return any(p.suffix.lower() == ".cpg" and p.stem == path.stem for p in path.parent.iterdir())
+
+
+def _read_legacy_text(target: str, path: Path, encoding: str | None) -> gpd.GeoDataFrame:
+    """Read a shapefile whose text is not declared UTF-8 (no ``.cpg``) or given explicitly:
+    TCVN3 ("ABC"), Windows-1258 or UTF-8, detected from the raw bytes unless given."""
+    from . import encodings
+
+    raw = _pyogrio_read(target, path, encoding="latin1")  # bytes 1:1 as characters
+    text_cols = [c for c in raw.columns if c != raw.geometry.name
+                 and (raw[c].dtype == object or str(raw[c].dtype) in ("str", "string"))]
+    samples = [v.encode("latin1") for c in text_cols for v in raw[c].dropna()
+               if isinstance(v, str) and not v.isascii()]
+    chosen = encoding or (encodings.detect(samples) if samples else "utf-8")
+    if chosen.lower().replace("-", "") in ("utf8",):
+        def decode(v: str) -> str:
+            return v.encode("latin1").decode("utf-8")
+    else:
+        return encodings.fix_dataframe(raw, chosen)
+    out = raw.copy()
+    for col in text_cols:
+        try:
+            out[col] = raw[col].map(lambda v: decode(v) if isinstance(v, str) else v)
+        except UnicodeDecodeError:
+            msg = f"field '{col}' is not UTF-8 text: give --encoding cp1258 or tcvn3"
+            raise InputError(msg, path=str(path)) from None
+    return out
+
+
+def swap_axes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Swap x and y of every coordinate (surveyors write X for the northing)."""
+    return gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda xy: xy[:, ::-1]))
+
+
+def _looks_swapped(gdf: gpd.GeoDataFrame) -> bool:
+    """VN-2000 TM-3 coordinates with X = northing: 'x' in 900 000..2 600 000, 'y' around 500 000."""
+    if gdf.crs is None or not gdf.crs.is_projected or gdf.empty:
+        return False
+    coords = shapely.get_coordinates(gdf.geometry.values)
+    if not len(coords):
+        return False
+    xs, ys = coords[:, 0], coords[:, 1]
+    return bool((xs > 700_000).all() and (ys < 900_000).all() and (ys > 100_000).all())
+
+
 def read_features(
     path: str | os.PathLike[str],
     *,
     layer: str | None = None,
     crs: str | None = None,
+    encoding: str | None = None,
+    swap_xy: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read the features of one file, in the CRS the file declares.
 
@@ -240,6 +292,14 @@ def read_features(
     crs : str, optional
         CRS to assume when the file declares none (e.g. a shapefile without ``.prj``, a CSV
         of VN-2000 coordinates). If the file declares one, it must agree.
+    encoding : str, optional
+        Text encoding of a shapefile: ``utf-8``, ``cp1258`` (Windows-1258) or ``tcvn3``
+        ("ABC"). Default: UTF-8 when a ``.cpg`` declares it, else detected from the bytes.
+    swap_xy : bool
+        Swap the axes: for tables whose X is the northing (the surveyors' convention). A
+        projected input whose coordinates can only be read with X = northing (X above
+        700 000 m and Y between 100 000 and 900 000 m: no place in Vietnam has such an
+        easting and northing) is recognised and swapped without being asked.
 
     Returns
     -------
@@ -259,8 +319,12 @@ def read_features(
         gdf = _read_gpx(path)
     elif fmt == "csv":
         gdf = _read_csv(path, crs)
-    elif fmt == "zip":
-        gdf = _pyogrio_read(_zip_target(path, layer), path)
+    elif fmt in ("zip", "shapefile"):
+        target = _zip_target(path, layer) if fmt == "zip" else str(path)
+        if encoding is not None or not _shapefile_has_cpg(path, target):
+            gdf = _read_legacy_text(target, path, encoding)
+        else:
+            gdf = _pyogrio_read(target, path)
     else:
         kwargs: dict[str, Any] = {}
         if layer:
@@ -271,7 +335,10 @@ def read_features(
                 msg = f"GeoPackage holds several layers ({', '.join(names)}): name one with --layer"
                 raise InputError(msg, path=str(path))
         gdf = _pyogrio_read(str(path), path, **kwargs)
-    return _settle_crs(gdf, path, crs)
+    gdf = _settle_crs(gdf, path, crs)
+    if swap_xy or _looks_swapped(gdf):
+        gdf = swap_axes(gdf)
+    return gdf
 
 
 def _settle_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | None) -> gpd.GeoDataFrame:

@@ -29,7 +29,8 @@ from . import settings
 from ._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
 from ._resources import share_path
 
-__all__ = ["Field", "LayerSchema", "all_schemas", "conform", "load_schema", "validate_all"]
+__all__ = ["Field", "LayerSchema", "all_schemas", "conform", "convert_value", "load_schema",
+           "validate_all"]
 
 LIST_SEPARATOR = "|"
 _TRUE = {"true", "1", "yes", "y", "có", "co", "đúng", "x", "t"}
@@ -316,7 +317,7 @@ _TYPE_WORDS = {
 }
 
 
-def _convert(f: Field, value: Any) -> Any:
+def convert_value(f: Field, value: Any) -> Any:
     """Convert one input value to the field's canonical Python value, or raise ValueError."""
     if not isinstance(value, (list, tuple, np.ndarray)) and _is_missing(value):
         return None
@@ -446,7 +447,7 @@ def conform(
         for f in schema.fields:
             value = row[f.name]
             try:
-                converted = _convert(f, value)
+                converted = convert_value(f, value)
             except (ValueError, TypeError, OverflowError):
                 raise InputError(_bad_value(f, value), path=source, feature=label,
                                  field=f.name) from None

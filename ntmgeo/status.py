@@ -8,7 +8,6 @@ map and the exports all print this one document.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,22 +16,11 @@ import pandas as pd
 from . import criteria as criteria_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
+from .computed import ComputedValue, compute_all
 from .criteria import CriteriaSet, Indicator
 from .store import Store
 
 __all__ = ["ComputedValue", "commune_document", "evaluate", "from_store"]
-
-
-@dataclass(frozen=True)
-class ComputedValue:
-    """A value computed from the layers for one indicator."""
-
-    value: float | None
-    met: bool | None
-    as_of: str | None
-    unit: str | None = None
-    value_text: str | None = None
-    features: tuple[str, ...] = ()
 
 
 _VI_KEYS = {"indicators_met": "số chỉ tiêu đạt", "indicators_total": "tổng số chỉ tiêu",
@@ -93,11 +81,14 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
         if reported is not None:
             doc["reported"] = {"value": rep_value, "value_text": _clean(reported["value_text"]),
                                "met": rep_met, "as_of": _clean(reported["as_of"])}
+            rep_text = _clean(reported["value_text"]) or rep_value
             if rep_met is not None and met is not None and rep_met != met:
                 disagreements.append({
                     "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": met,
-                    "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)}, tính từ bản đồ {_vi(met)}",
-                                  f"{ind.id}: reported {_en(rep_met)}, computed {_en(met)}")})
+                    "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)} ({rep_text}), tính từ bản đồ "
+                                  f"{_vi(met)} ({computed.value_text})",
+                                  f"{ind.id}: reported {_en(rep_met)} ({rep_text}), computed "
+                                  f"{_en(met)} ({computed.value_text})")})
     elif reported is not None:
         doc.update(value=rep_value, unit=_clean(reported["unit"]),
                    value_text=_clean(reported["value_text"]), met=rep_met, source="reported",
@@ -138,8 +129,10 @@ def evaluate(
     """Status document of one unit under one criteria set on ``as_of``.
 
     A criterion is met when all its indicators are; an indicator is met as computed from
-    the layers where a computed value exists, else as reported. The document keeps the
-    reported summary beside the counts the indicators give, and lists every disagreement.
+    the layers where a computed value exists, else as reported. The summary gives the counts
+    this yields; beside them ``table``, the counts from the reported values alone (the
+    document's table as printed), and ``reported``, the document's own summary; every
+    disagreement is listed.
     """
     latest = _latest(reported, as_of)
     computed = computed or {}
@@ -174,6 +167,11 @@ def evaluate(
         "reported": None,
         "disagreements": disagreements,
     }
+    if computed:
+        # The same figures from the reported values alone: the document's table as printed.
+        table = evaluate(cset, unit=unit, as_of=as_of, reported=reported)["summary"]
+        summary_doc["table"] = {k: table[k] for k in (*counts, "indicators_unmet",
+                                                      "criteria_unmet")}
     if summary is not None:
         summary_doc["reported"] = {k: _clean(summary.get(k)) for k in counts}
         summary_doc["reported_as_of"] = _clean(summary.get("as_of"))
@@ -207,9 +205,8 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
             if iid not in rep_unmet_ind:
                 out.append({"kind": "indicator_list", "id": iid, "reported": "not listed",
                             "computed": "unmet",
-                            "note": _note(f"{iid}: bảng ghi chưa đạt nhưng phần tổng hợp không "
-                                          "liệt kê", f"{iid}: unmet in the table, missing from "
-                                          "the summary's list")})
+                            "note": _note(f"{iid}: chưa đạt nhưng phần tổng hợp không liệt kê",
+                                          f"{iid}: unmet, missing from the summary's list")})
         for iid in sorted(rep_unmet_ind - set(summary_doc["indicators_unmet"])):
             out.append({"kind": "indicator_list", "id": iid, "reported": "unmet",
                         "computed": "not unmet",
@@ -262,16 +259,22 @@ def _pick_unit(units: pd.DataFrame, level: str, as_of: str, code: str | None) ->
 
 
 def default_as_of(store: Store) -> str:
-    """The latest date the store has reported data for (the status of "now" in its data)."""
+    """The latest date the store has data for (reported values, statuses, surveys)."""
     dates = [d for t in ("reported_values", "unit_status")
              for d in store.read_records(t)["as_of"].dropna().astype(str)]
+    dates += list(store.read_layer("surveys")["survey_date"].dropna().astype(str))
     return max(dates) if dates else dt.date.today().isoformat()
 
 
 def from_store(store: Store, *, level: str = "district", unit: str | None = None,
                as_of: str | None = None,
-               computed: dict[str, ComputedValue] | None = None) -> dict[str, Any]:
-    """The status document of a unit of ``level`` as of a date, from a store's records."""
+               computed: dict[str, ComputedValue] | None = None,
+               source: str = "all") -> dict[str, Any]:
+    """The status document of a unit of ``level`` as of a date, from a store's records.
+
+    Indicators the layers can answer are computed (``source="all"``, the default); with
+    ``source="reported"`` only the reported values count (the document's table as printed).
+    """
     as_of = as_of or default_as_of(store)
     units = store.read_layer("admin_units")
     if level == "commune":
@@ -290,6 +293,8 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
     summary = None
     if not summaries.empty:
         summary = summaries.sort_values("as_of", kind="stable").iloc[-1].to_dict()
+    if computed is None:
+        computed = compute_all(store, cset, as_of) if source == "all" else {}
     return evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
                     computed=computed)
 

@@ -223,3 +223,56 @@ class TestReprojection:
         right = point.to_crs("EPSG:5899").iloc[0]
         assert 0.5 < right.distance(wrong) < 0.6  # metres
         assert epsg.geometry.iloc[0].distance(point.iloc[0]) < 1e-8
+
+
+class TestLegacyText:
+    WORDS = ["Đạ K'Nàng", "Liêng Srônh", "Đường huyện ĐH42", "Nông thôn mới"]
+
+    def _legacy_shapefile(self, tmp_path, encode) -> Path:
+        gdf = gpd.GeoDataFrame({"name": [encode(w).decode("latin1") for w in self.WORDS]},
+                               geometry=gpd.points_from_xy([LON] * 4, [LAT] * 4),
+                               crs="EPSG:4326")
+        path = tmp_path / "old.shp"
+        gdf.to_file(path, encoding="latin1")
+        path.with_suffix(".cpg").unlink(missing_ok=True)
+        return path
+
+    @pytest.mark.parametrize("name", ["tcvn3", "cp1258"])
+    def test_detected_without_cpg(self, tmp_path, name):
+        from ntmgeo import encodings
+
+        encode = encodings.encode_tcvn3 if name == "tcvn3" else encodings.encode_cp1258
+        gdf = io.read_features(self._legacy_shapefile(tmp_path, encode))
+        assert list(gdf["name"]) == self.WORDS
+
+    def test_given_encoding(self, tmp_path):
+        from ntmgeo import encodings
+
+        path = self._legacy_shapefile(tmp_path, encodings.encode_tcvn3)
+        assert list(io.read_features(path, encoding="tcvn3")["name"]) == self.WORDS
+
+    def test_utf8_without_cpg(self, tmp_path):
+        path = self._legacy_shapefile(tmp_path, lambda w: w.encode("utf-8"))
+        assert list(io.read_features(path)["name"]) == self.WORDS
+
+
+class TestSwappedAxes:
+    def test_vn2000_table_with_x_as_northing_is_recognised(self, tmp_path):
+        path = tmp_path / "pts.csv"
+        path.write_text("name,x,y\nCọc 1,1338150.78,537903.75\n", encoding="utf-8")
+        gdf = io.read_features(path, crs="EPSG:5899")
+        assert gdf.geometry.iloc[0].x == pytest.approx(537903.75)
+        wgs = io.to_storage_crs(gdf).geometry.iloc[0]
+        assert (round(wgs.x, 2), round(wgs.y, 2)) == (LON, LAT)
+
+    def test_swap_on_request(self, tmp_path):
+        path = tmp_path / "pts.csv"
+        path.write_text("x,y\n10,20\n", encoding="utf-8")
+        gdf = io.read_features(path, crs="EPSG:5899", swap_xy=True)
+        assert (gdf.geometry.iloc[0].x, gdf.geometry.iloc[0].y) == (20, 10)
+
+    def test_ordinary_easting_northing_untouched(self, tmp_path):
+        path = tmp_path / "pts.csv"
+        path.write_text("x,y\n537903.75,1338150.78\n", encoding="utf-8")
+        assert io.read_features(path, crs="EPSG:5899").geometry.iloc[0].x == pytest.approx(
+            537903.75)

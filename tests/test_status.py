@@ -82,8 +82,8 @@ class TestEvaluate:
 
 
 class TestSample:
-    def test_district_figures_of_the_plan(self, sample_store):
-        doc = status.from_store(sample_store, level="district")
+    def test_district_figures_of_the_plans_table(self, sample_store):
+        doc = status.from_store(sample_store, level="district", source="reported")
         s = doc["summary"]
         assert doc["as_of"] == "2024-02-29" and doc["unit"]["code"] == "674"
         assert (s["indicators_met"], s["indicators_total"]) == (27, 36)
@@ -95,6 +95,24 @@ class TestSample:
         notes = {(d["kind"], d["id"]) for d in s["disagreements"]}
         assert {("summary", "indicators_met"), ("summary", "criteria_met"),
                 ("indicator_list", "7.8"), ("criterion_list", "8")} <= notes
+
+    def test_computed_from_the_layers(self, sample_store):
+        doc = status.from_store(sample_store, level="district")
+        s = doc["summary"]
+        transport = {i["id"]: i for i in doc["criteria"][1]["indicators"]}
+        assert transport["2.3"]["source"] == "computed"
+        assert transport["2.3"]["value"] == pytest.approx(26.65, abs=0.05)
+        assert transport["2.3"]["as_of"] == "2024-02-29"  # the latest survey's date
+        # 2.2 from the road attributes: the plan's own note gives ĐH42 chip seal and earth,
+        # ĐH45 laterite gravel: 24.66 of 38.39 km hard-surfaced, against the table's "100%".
+        assert transport["2.2"]["source"] == "computed"
+        assert transport["2.2"]["value"] == pytest.approx(64.24, abs=0.05)
+        assert transport["2.2"]["met"] is False and transport["2.2"]["reported"]["met"] is True
+        assert s["indicators_unmet"] == sorted(["2.2", *TABLE_UNMET])
+        assert (s["indicators_met"], s["criteria_met"]) == (26, 5)
+        assert s["table"]["indicators_met"] == 27 and s["table"]["indicators_unmet"] == TABLE_UNMET
+        assert s["reported"]["indicators_met"] == 28
+        assert ("indicator", "2.2") in {(d["kind"], d["id"]) for d in s["disagreements"]}
 
     def test_every_indicator_has_source_and_date(self, sample_store):
         doc = status.from_store(sample_store, level="district")
@@ -132,4 +150,32 @@ def test_cli_init_sample_and_status_json(tmp_path, capsys):
     assert {"id", "name", "value", "threshold", "met", "source", "as_of"} <= set(ind)
     assert main(["status", "--db", str(db)]) == 0
     table = capsys.readouterr().out
-    assert "Chưa đạt" in table and "27/36" in table and "28/36" in table
+    assert "Chưa đạt" in table and "26/36" in table and "27/36" in table and "28/36" in table
+    assert main(["status", "--db", str(db), "--source", "reported", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["indicators_met"] == 27
+
+
+def test_importing_a_survey_changes_exactly_2_3(tmp_path, capsys):
+    import shutil
+
+    from ntmgeo import ingest
+    from ntmgeo.store import open_store
+
+    db = tmp_path / "s.gpkg"
+    assert main(["init", str(db), "--sample", "damrong"]) == 0
+    store = open_store(db)
+    before = status.from_store(store, level="district", as_of="2024-06-30")
+    table = tmp_path / "dh47.csv"
+    table.write_text("dist_code,road_code,from,to,side,survey_date\n"
+                     "674,ĐH47,Km0+000,Km2+000,left,2024-06-01\n", encoding="utf-8")
+    assert ingest.import_file(store, "surveys", table) == 1
+    after = status.from_store(store, level="district")
+    assert after["as_of"] == "2024-06-01"
+    old = {i["id"]: i for c in before["criteria"] for i in c["indicators"]}
+    new = {i["id"]: i for c in after["criteria"] for i in c["indicators"]}
+    changed = [k for k in old if (old[k]["value"], old[k]["met"]) != (new[k]["value"],
+                                                                      new[k]["met"])]
+    assert changed == ["2.3"]
+    assert new["2.3"]["value"] == pytest.approx(100 * 12.23 / 38.39, abs=0.05)
+    assert new["2.3"]["as_of"] == "2024-06-01" and new["2.3"]["source"] == "computed"
+    shutil.rmtree(tmp_path, ignore_errors=True)

@@ -1,0 +1,100 @@
+"""Chainage tables: survey teams' notes such as "ĐH42, Km0+00 → Km1+750, bên phải".
+
+A CSV with columns ``dist_code, road_code, from, to`` (and optionally ``side``, ``survey_date``,
+``survey_id``, ``surveyor``, ``note``) is turned into survey lines: the stretch of the road's
+centreline between the two chainages, cut in the measuring CRS. ``from`` and ``to`` accept
+"Km4+00", "Km106+020" and plain metres.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.ops import substring
+
+from . import settings
+from ._errors import InputError
+
+__all__ = ["is_chainage_table", "read_chainage_table", "surveys_from_chainage"]
+
+_FROM = ("from", "from_m", "tu", "từ", "km_from", "start")
+_TO = ("to", "to_m", "den", "đến", "km_to", "end")
+_SIDE_WORDS = {"trái": "left", "trai": "left", "phải": "right", "phai": "right",
+               "hai bên": "both", "hai ben": "both"}
+
+
+def _col(columns: list[str], names: tuple[str, ...]) -> str | None:
+    folded = {str(c).strip().lower(): c for c in columns}
+    return next((folded[n] for n in names if n in folded), None)
+
+
+def is_chainage_table(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a CSV whose header names a road and a from/to chainage."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        header = [h.strip() for h in fh.readline().split(",")]
+    return all(_col(header, names) for names in (("road_code",), _FROM, _TO))
+
+
+def read_chainage_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a chainage CSV as text columns, with ``from``/``to`` columns normalised."""
+    path = Path(path)
+    if path.stat().st_size > settings.max_input_bytes:
+        raise InputError("file is larger than the limit", path=str(path))
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot be read as UTF-8 CSV ({exc})", path=str(path)) from None
+    cols = list(table.columns)
+    return table.rename(columns={_col(cols, _FROM): "from", _col(cols, _TO): "to"})
+
+
+def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: str,
+                          source: str = "<table>") -> gpd.GeoDataFrame:
+    """Survey lines (in ``roads``' CRS) for each row of a chainage table.
+
+    Each row's road is found by (``dist_code``, ``road_code``); a road in several parts is
+    chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
+    unknown road is an :class:`InputError` naming the row.
+    """
+    from .indicators.roads import parse_chainage
+
+    if table.empty:
+        raise InputError("contains no rows", path=source)
+    metric = roads.to_crs(crs)
+    lines: dict[tuple[str, str], shapely.LineString] = {}
+    for _, road in metric.iterrows():
+        key = (str(road["dist_code"]), str(road["road_code"]))
+        merged = shapely.line_merge(road.geometry)
+        if merged.geom_type == "MultiLineString":  # parts that do not touch: chain them
+            merged = shapely.LineString([c for part in merged.geoms for c in part.coords])
+        lines[key] = merged
+    geoms, rows = [], []
+    for number, (_, row) in enumerate(table.iterrows(), start=1):
+        key = (str(row.get("dist_code", "")).strip(), str(row["road_code"]).strip())
+        line = lines.get(key)
+        if line is None:
+            raise InputError(f"no road ({key[0]}, {key[1]}) in the roads layer", path=source,
+                             feature=number, field="road_code")
+        try:
+            start, end = parse_chainage(row["from"]), parse_chainage(row["to"])
+        except ValueError as exc:
+            raise InputError(str(exc), path=source, feature=number, field="from/to") from None
+        if not 0 <= start < end:
+            raise InputError(f"'from' ({row['from']}) must come before 'to' ({row['to']})",
+                             path=source, feature=number, field="from/to")
+        if end > line.length + 1.0:
+            raise InputError(f"'to' ({row['to']}) is beyond the road's end "
+                             f"({line.length:.0f} m)", path=source, feature=number, field="to")
+        geoms.append(substring(line, start, min(end, line.length)))
+        side = str(row.get("side", "")).strip().lower()
+        rows.append({**row.to_dict(), "side": _SIDE_WORDS.get(side, side) or None,
+                     "source_file": Path(source).name})
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
+    return out.drop(columns=["from", "to"]).to_crs(roads.crs)

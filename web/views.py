@@ -1,0 +1,146 @@
+"""The pages: the map and the survey upload. Thin: they call the library and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from ntmgeo import ingest
+from ntmgeo._errors import InputError, NtmgeoError
+
+from . import i18n, mapbuild
+from .security import nonce
+
+bp = Blueprint("views", __name__)
+
+UPLOAD_TYPES = (".geojson", ".json", ".zip", ".kml", ".gpx", ".csv")
+_EPSG = re.compile(r"^EPSG:\d{4,6}$", re.IGNORECASE)
+
+
+def lang() -> str:
+    """The page language: ``?lang=``, else the cookie, else the configured default."""
+    if "lang" not in g:
+        asked = request.args.get("lang")
+        cookie = request.cookies.get(i18n.COOKIE)
+        g.lang = next((x for x in (asked, cookie) if x in i18n.LANGS),
+                      current_app.config["DEFAULT_LANG"])
+    return g.lang
+
+
+def service() -> Any:
+    """The app's :class:`~.services.DataService`."""
+    return current_app.extensions["ntmgeo"]
+
+
+@bp.route("/")
+def index() -> str:
+    """The map page."""
+    cfg = current_app.config
+    words = i18n.js_messages(lang())
+    ctx = service().map_context(lang())
+    parts = mapbuild.build(bounds=ctx["bounds"], tile_url=cfg["TILE_URL"],
+                           tile_attribution=cfg["TILE_ATTRIBUTION"],
+                           tile_max_zoom=cfg["TILE_MAX_ZOOM"], names=words, nonce=nonce(),
+                           basemap_name=words["basemap"])
+    page = {
+        "lang": lang(), "messages": words, "names": parts.names, **ctx,
+        "api": {"layers": url_for("api.layer", name="__NAME__"),
+                "status": url_for("api.status"), "greening": url_for("api.greening"),
+                "greening_geojson": url_for("api.greening_geojson")},
+        "simplify": {"polygons": cfg["DISPLAY_SIMPLIFY_M"],
+                     "roads": cfg["DISPLAY_SIMPLIFY_ROADS_M"]},
+        "road_indicators": ["2.2", "2.3"], "greening_indicator": "2.3",
+    }
+    return render_template("index.html", map=parts, page=page, title=ctx["title"])
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@login_required
+def upload() -> Response | str | tuple[str, int]:
+    """Upload a survey file; stored all or nothing, as a dated survey."""
+    today = dt.date.today().isoformat()
+    if request.method == "GET":
+        return render_template("upload.html", today=today, date=today, crs="")
+    date = request.form.get("survey_date", "").strip() or today
+    crs = request.form.get("crs", "").strip()
+    error = _check_upload_form(request.files.get("file"), date, crs)
+    if error:
+        return _upload_refused(error, date, crs)
+    file = request.files["file"]
+    name = _upload_name(file.filename)
+    try:
+        count = _store_upload(file, name, date=date, crs=crs or None)
+    except InputError as exc:
+        return _upload_refused(_reason(exc, file.filename, name), date, crs)
+    except NtmgeoError as exc:
+        current_app.logger.warning("upload refused: %s", exc)
+        return _upload_refused(str(exc), date, crs)
+    flash(i18n.t("upload_ok", lang(), n=count, file=name), "info")
+    return redirect(url_for("views.index"))
+
+
+def _check_upload_form(file: Any, date: str, crs: str) -> str | None:
+    if file is None or not file.filename:
+        return i18n.t("upload_no_file", lang())
+    ext = Path(file.filename).suffix.lower()
+    if ext not in UPLOAD_TYPES:
+        return i18n.t("upload_bad_type", lang(), ext=ext or "?")
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError:
+        return i18n.t("upload_bad_date", lang(), d=date)
+    if crs and not _EPSG.match(crs):
+        return i18n.t("upload_bad_crs", lang(), crs=crs)
+    return None
+
+
+def _upload_name(filename: str) -> str:
+    """A safe file name, stamped so that two uploads of 'track.gpx' get distinct survey ids."""
+    path = Path(filename)
+    stem = secure_filename(path.stem) or "survey"
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return f"{stem}-{stamp}-{secrets.token_hex(2)}{path.suffix.lower()}"
+
+
+def _store_upload(file: Any, name: str, *, date: str, crs: str | None) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="ntmgeo-upload-"))
+    try:
+        target = folder / name
+        file.save(target)
+        user = current_user.get_id() or ""
+        return ingest.import_file(service().store, "surveys", target, crs=crs, user=user,
+                                  defaults={"survey_date": date})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reason(exc: InputError, filename: str, stored_name: str) -> str:
+    """The one-line reason, naming the file, feature and field (not the server's folder)."""
+    parts = [Path(filename).name]
+    if exc.feature is not None:
+        parts.append(f"feature {exc.feature}")
+    if exc.field is not None:
+        parts.append(f"field '{exc.field}'")
+    reason = exc.reason
+    tmp = tempfile.gettempdir()
+    reason = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", reason)
+    reason = reason.replace(stored_name, Path(filename).name)
+    reason = reason.replace("--crs EPSG:XXXX", i18n.t("upload_crs_hint", lang()))
+    return ": ".join([*parts, reason])
+
+
+def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
+    message = i18n.t("upload_bad", lang(), reason=reason)
+    return render_template("upload.html", error=message, date=date, crs=crs,
+                           today=dt.date.today().isoformat()), 400
