@@ -363,6 +363,57 @@ def report(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: s
     _out.print(t("written", path=path), highlight=False)
 
 
+# ----------------------------------------------------------------------------------- web
+@cli.command()
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None,
+              help="Store to serve (default: the embedded Đam Rông sample, built on first "
+                   "use into a cache file).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve(db: Path | None, host: str, port: int) -> None:
+    """Serve the web map (Flask) of a store."""
+    from ._resources import load_web
+
+    web = load_web()
+    path = db if db is not None else web.sample_db_path("damrong")
+    open_store(path)
+    if db is None:
+        _err.print(t("serving_sample", path=path), highlight=False)
+    web.run(path, host=host, port=port)
+
+
+@cli.group("user")
+def user_group() -> None:
+    """People who may sign in to the web map and change data."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(name: str, db: Path, password_stdin: bool) -> None:
+    """Add a user NAME (the password is asked twice, and stored hashed)."""
+    from . import users
+
+    store = open_store(db)
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(t("password"), hide_input=True, confirmation_prompt=True)
+    users.add_user(store, name, password)
+    _out.print(t("user_added", name=name), highlight=False)
+
+
+@user_group.command("list")
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+def user_list(db: Path) -> None:
+    """List the users of a store."""
+    from . import users
+
+    for row in users.list_users(open_store(db)):
+        _out.print(f"{row['username']}\t{row.get('created_at', '')}", highlight=False)
+
+
 # ----------------------------------------------------------------------------------- info
 @cli.command()
 @click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")

@@ -76,6 +76,12 @@ _MESSAGES: dict[str, dict[str, str]] = {
                   "en": "  {layer}.{field}: {n} values cut at 254 bytes (the shapefile limit; "
                         "the GeoPackage keeps them whole)"},
     "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
+    "serving_sample": {"vi": "Dữ liệu mẫu Đam Rông: {path} (thêm người dùng: ntmgeo user add "
+                             "TÊN --db {path})",
+                       "en": "Đam Rông sample: {path} (add a user: ntmgeo user add NAME "
+                             "--db {path})"},
+    "password": {"vi": "Mật khẩu", "en": "Password"},
+    "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},
 }
 

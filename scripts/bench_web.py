@@ -97,7 +97,8 @@ def province_store(folder: Path) -> tuple[Path, str]:
     dist_codes = [f"{700 + i}" for i in range(12)]
     rows, geoms = [], []
     for i, code in enumerate(dist_codes):
-        geoms.append(shapely.union_all([c for c, d in zip(cells, district_of) if d == i]))
+        mine = [c for c, d in zip(cells, district_of, strict=True) if d == i]
+        geoms.append(shapely.union_all(mine))
         rows.append({"code": code, "level": "district", "name": f"Huyện {i + 1}",
                      "valid_from": "2004-01-01", "valid_to": "2025-06-30"})
     for j, (cell, d) in enumerate(zip(cells, district_of, strict=True)):

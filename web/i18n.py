@@ -19,7 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # layers
     "layer_district": {"vi": "Ranh giới huyện", "en": "District boundary"},
     "layer_communes": {"vi": "Xã theo mức đạt chuẩn", "en": "Communes by NTM status"},
-    "layer_roads": {"vi": "Đường huyện: tỷ lệ trồng cây xanh", "en": "District roads: tree-lined share"},
+    "layer_roads": {"vi": "Đường huyện: tỷ lệ trồng cây xanh",
+                   "en": "District roads: tree-lined share"},
     "layer_stretches": {"vi": "Đoạn đã trồng cây xanh", "en": "Tree-lined stretches"},
     "layer_gaps": {"vi": "Đoạn chưa trồng cây", "en": "Gaps (no trees)"},
     "layer_sites": {"vi": "Công trình, dự án", "en": "Project sites"},
@@ -94,7 +95,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reported_was": {"vi": "Báo cáo", "en": "Reported"},
     "greening_date": {"vi": "khảo sát đến {d}", "en": "surveys up to {d}"},
     "greening_all": {"vi": "mọi khảo sát đã lưu", "en": "all stored surveys"},
-    "no_district": {"vi": "Không có huyện hợp lệ vào ngày này", "en": "No district valid on this date"},
+    "no_district": {"vi": "Không có huyện hợp lệ vào ngày này",
+                   "en": "No district valid on this date"},
     # popups
     "commune": {"vi": "Xã", "en": "Commune"},
     "code": {"vi": "Mã", "en": "Code"},
@@ -121,7 +123,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funding": {"vi": "Nguồn vốn", "en": "Funding"},
     "from_to": {"vi": "Điểm đầu – điểm cuối", "en": "From – to"},
     # upload
-    "upload_title": {"vi": "Tải lên khảo sát trồng cây xanh", "en": "Upload a tree-planting survey"},
+    "upload_title": {"vi": "Tải lên khảo sát trồng cây xanh",
+                    "en": "Upload a tree-planting survey"},
     "upload_help": {"vi": "Tệp GeoJSON, shapefile nén (.zip), KML, GPX hoặc CSV (cột lon/lat, "
                           "hoặc bảng lý trình: dist_code, road_code, from, to như “Km0+00”). "
                           "Mọi đối tượng được kiểm tra trước khi lưu; nếu có lỗi, không có gì "
@@ -159,7 +162,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "username": {"vi": "Tên người dùng", "en": "User name"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "login_submit": {"vi": "Đăng nhập", "en": "Sign in"},
-    "login_failed": {"vi": "Sai tên người dùng hoặc mật khẩu.", "en": "Wrong user name or password."},
+    "login_failed": {"vi": "Sai tên người dùng hoặc mật khẩu.",
+                    "en": "Wrong user name or password."},
     "login_required": {"vi": "Cần đăng nhập để tiếp tục.", "en": "Please sign in to continue."},
     "logged_out": {"vi": "Đã đăng xuất.", "en": "Signed out."},
     # errors

@@ -9,7 +9,7 @@ nothing from a layer can reach its HTML or JavaScript.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 from folium.plugins import MarkerCluster
@@ -25,16 +25,17 @@ _VENDOR = "/static/vendor"
 class LocalMap(folium.Map):
     """A folium Map that loads Leaflet from the app (no jQuery, Bootstrap or icon fonts)."""
 
-    default_js = [("leaflet", f"{_VENDOR}/leaflet/leaflet.js")]
-    default_css = [("leaflet_css", f"{_VENDOR}/leaflet/leaflet.css")]
+    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet", f"{_VENDOR}/leaflet/leaflet.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [
+        ("leaflet_css", f"{_VENDOR}/leaflet/leaflet.css")]
 
 
 class LocalMarkerCluster(MarkerCluster):
     """leaflet.markercluster from the app's vendored copy."""
 
-    default_js = [("markerclusterjs",
-                   f"{_VENDOR}/leaflet.markercluster/leaflet.markercluster.js")]
-    default_css = [
+    default_js: ClassVar[list[tuple[str, str]]] = [
+        ("markerclusterjs", f"{_VENDOR}/leaflet.markercluster/leaflet.markercluster.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [
         ("markerclustercss", f"{_VENDOR}/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", f"{_VENDOR}/leaflet.markercluster/MarkerCluster.Default.css"),
     ]

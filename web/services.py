@@ -264,7 +264,7 @@ def chainage(metres: float | None) -> str:
     """'Km1+750' for 1750 m (the notation of Vietnamese road documents)."""
     if metres is None:
         return ""
-    m = int(round(float(metres)))
+    m = round(float(metres))
     return f"Km{m // 1000}+{m % 1000:03d}"
 
 

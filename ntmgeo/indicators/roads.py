@@ -43,6 +43,7 @@ side under ``side="both"``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -95,7 +96,7 @@ _ALONG_COS = math.cos(math.radians(45.0))  # a segment runs along a road within 
 _JOIN_M = 1e-3  # intervals closer than 1 mm along a road are one
 _MIN_SIDE_OFFSET_M = 1.0  # geometry this close to the centreline shows no side
 _ROAD_SPACER_M = 1000.0  # roads are laid end to end on one axis, this far apart
-_PAIR_BUDGET = 3_000_000  # candidate pairs examined at once (bounds the memory used)
+_PAIR_BUDGET = 100_000  # candidate pairs examined at once: small batches stay in the caches
 _SIDE_CODES = {"left": 1, "right": 2, "both": 3}
 _ARROW = " → "
 
@@ -199,13 +200,8 @@ class _Network:
     origin: np.ndarray  # coordinates are in metres from this point of the CRS
     length: np.ndarray  # per road (m)
     base: np.ndarray  # per road: where its Km0 sits on the axis shared by all roads
-    x0: np.ndarray  # per segment: start, unit direction, length, chainage of start, road
-    y0: np.ndarray
-    ux: np.ndarray
-    uy: np.ndarray
-    seglen: np.ndarray
-    c0: np.ndarray
-    road: np.ndarray
+    seg: np.ndarray  # per segment (n, 6): start x, y, unit direction x, y, length, chainage
+    road: np.ndarray  # per segment
 
 
 def _text(values: pd.Series, column: str, layer: str) -> np.ndarray:
@@ -268,8 +264,10 @@ def _dissolve_roads(geoms: np.ndarray, number: np.ndarray, count: int) -> np.nda
         inside = per_road[road] > 1
         groups = shapely.multilinestrings(parts[inside],
                                           indices=np.searchsorted(multi, road[inside]))
-        noded = shapely.node(groups)  # removes overlaps, but also cuts where a road crosses itself
-        overlaps = shapely.length(noded) < shapely.length(groups) - _JOIN_M
+        # Overlapping features (snapped to the millimetre) are counted once; noding also cuts
+        # a road where it crosses itself, so it is kept only where it removes an overlap.
+        noded = shapely.node(shapely.set_precision(groups, _JOIN_M))
+        overlaps = shapely.length(noded) < shapely.length(groups) - 0.1
         groups[overlaps] = noded[overlaps]
         merged = shapely.line_merge(groups)
         single = shapely.get_type_id(merged) == 1
@@ -285,28 +283,33 @@ def _dissolve_roads(geoms: np.ndarray, number: np.ndarray, count: int) -> np.nda
     return lines
 
 
-def _segments(coords: np.ndarray, owner: np.ndarray,
-              max_len: float) -> tuple[np.ndarray, ...]:
+def _segments(coords: np.ndarray, owner: np.ndarray, max_len: float | None = None,
+              columns: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """Consecutive vertex pairs of each owner, cut into pieces at most ``max_len`` long.
 
-    Returns the start (x0, y0), extent (dx, dy) and owner of each piece, in order.
+    Returns an ``(n, columns)`` array whose first five columns are start x, y, extent x, y
+    and length of the pieces, in order, and their owners.
     """
-    same = np.flatnonzero(owner[1:] == owner[:-1])
-    x0, y0 = coords[same, 0], coords[same, 1]
-    dx, dy = coords[same + 1, 0] - x0, coords[same + 1, 1] - y0
-    length = np.hypot(dx, dy)
-    ok = np.flatnonzero(np.isfinite(length) & (length > 0))
-    x0, y0, dx, dy, length, own = x0[ok], y0[ok], dx[ok], dy[ok], length[ok], owner[same][ok]
-    pieces = np.ceil(length / max_len).astype(np.int64)
-    if not pieces.size or pieces.max() <= 1:
-        return x0, y0, dx, dy, own
-    rep = np.repeat(np.arange(pieces.size), pieces)
-    k = np.arange(rep.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-    n = pieces[rep]
-    x0, y0, dx, dy = x0[rep], y0[rep], dx[rep], dy[rep]
-    f0, f1 = k / n, (k + 1) / n
-    x_a, y_a = x0 + f0 * dx, y0 + f0 * dy
-    return x_a, y_a, x0 + f1 * dx - x_a, y0 + f1 * dy - y_a, own[rep]
+    if len(coords) < 2:
+        return np.empty((0, columns)), owner[:0]
+    full = np.empty((len(coords) - 1, columns))
+    full[:, :2] = coords[:-1]
+    np.subtract(coords[1:], coords[:-1], out=full[:, 2:4])
+    full[:, 4] = np.hypot(full[:, 2], full[:, 3])
+    keep = (owner[1:] == owner[:-1]) & np.isfinite(full[:, 4]) & (full[:, 4] > 0)
+    seg, own = full[keep], owner[:-1][keep]
+    del full
+    if max_len is None or not seg.size:
+        return seg, own
+    pieces = np.ceil(seg[:, 4] / max_len).astype(np.int64)
+    if pieces.max() <= 1:
+        return seg, own
+    seg, own, n = np.repeat(seg, pieces, axis=0), np.repeat(own, pieces), np.repeat(pieces, pieces)
+    k = np.arange(n.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    seg[:, 0] += k / n * seg[:, 2]
+    seg[:, 1] += k / n * seg[:, 3]
+    seg[:, 2:5] /= n[:, None]
+    return seg, own
 
 
 def _network(roads: gpd.GeoDataFrame, max_len: float) -> _Network:
@@ -317,67 +320,83 @@ def _network(roads: gpd.GeoDataFrame, max_len: float) -> _Network:
     origin = np.floor(bounds[:, :2].min(axis=0)) if len(lines) else np.zeros(2)
     pieces, road_of_piece = shapely.get_parts(lines, return_index=True)
     coords, piece = shapely.get_coordinates(pieces, return_index=True)
-    x0, y0, dx, dy, own = _segments(coords - origin, piece, max_len)
+    seg, own = _segments(coords - origin, piece, max_len, columns=6)
     road = road_of_piece[own]
-    seglen = np.hypot(dx, dy)
+    seglen = seg[:, 4]
     length = np.bincount(road, weights=seglen, minlength=len(dist))
-    c0 = np.cumsum(seglen) - seglen - (np.cumsum(length) - length)[road]
+    seg[:, 5] = np.clip(np.cumsum(seglen) - seglen - (np.cumsum(length) - length)[road], 0, None)
+    seg[:, 2:4] /= seglen[:, None]  # unit direction
     base = np.cumsum(length + _ROAD_SPACER_M) - (length + _ROAD_SPACER_M)
-    return _Network(dist, code, origin, length, base, x0, y0, dx / seglen, dy / seglen, seglen,
-                    np.clip(c0, 0.0, None), road)
+    return _Network(dist, code, origin, length, base, seg, road.astype(np.int32))
 
 
 # --------------------------------------------------------------------------------------------
 # Candidate pairs on a grid
 
 
-def _grid_pairs(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...], reach: float,
-                cell: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Pairs (index in ``a``, index in ``b``) of boxes that intersect, in batches.
+@dataclass(frozen=True)
+class _Grid:
+    """The road segments, expanded by the tolerance, filed in the cells of a square grid.
 
-    Boxes are 4 arrays ``xmin, ymin, xmax, ymax``; no box of ``a`` is wider or taller than
-    ``reach``. Each box of ``a`` goes in the one grid cell of its lower-left corner, each box of
-    ``b`` in every cell that corner can lie in while the boxes meet: each pair comes once.
+    A survey segment (no wider or taller than ``reach``) is looked for in the one cell of its
+    lower-left corner: each road segment is filed in every cell that corner can lie in while
+    the two boxes are within tolerance, so each candidate pair comes once.
     """
-    ax0, ay0, ax1, ay1 = a
-    bx0, by0, bx1, by1 = b
-    if not ax0.size or not bx0.size:
-        return
-    lx = min(float(ax0.min()), float(bx0.min())) - reach
-    ly = min(float(ay0.min()), float(by0.min())) - reach
-    i0 = ((bx0 - (lx + reach)) // cell).astype(np.int64)
-    j0 = ((by0 - (ly + reach)) // cell).astype(np.int64)
-    w = ((bx1 - lx) // cell).astype(np.int64) - i0 + 1
-    h = ((by1 - ly) // cell).astype(np.int64) - j0 + 1
+
+    low: tuple[float, float]
+    cell: float
+    reach: float
+    shape: tuple[int, int]
+    keys: np.ndarray  # the occupied cells, sorted
+    first: np.ndarray  # for each, where its road segments start in ``item``
+    count: np.ndarray
+    item: np.ndarray
+
+
+def _grid(net: _Network, tolerance: float, reach: float) -> _Grid:
+    cell = 2.0 * tolerance + reach
+    x0, y0 = net.seg[:, 0], net.seg[:, 1]
+    x1, y1 = x0 + net.seg[:, 2] * net.seg[:, 4], y0 + net.seg[:, 3] * net.seg[:, 4]
+    xmin, ymin = np.minimum(x0, x1) - tolerance, np.minimum(y0, y1) - tolerance
+    xmax, ymax = np.maximum(x0, x1) + tolerance, np.maximum(y0, y1) + tolerance
+    low = (float(xmin.min()) - reach, float(ymin.min()) - reach) if x0.size else (0.0, 0.0)
+    i0 = ((xmin - reach - low[0]) // cell).astype(np.int64)
+    j0 = ((ymin - reach - low[1]) // cell).astype(np.int64)
+    w = ((xmax - low[0]) // cell).astype(np.int64) - i0 + 1
+    h = ((ymax - low[1]) // cell).astype(np.int64) - j0 + 1
+    shape = (int((i0 + w).max()) + 1, int((j0 + h).max()) + 1) if x0.size else (1, 1)
     n = w * h
     item = np.repeat(np.arange(n.size), n)
     k = np.arange(item.size) - np.repeat(np.cumsum(n) - n, n)
-    a_j = ((ay0 - ly) // cell).astype(np.int64)
-    rows = int(max(a_j.max(), (j0 + h).max())) + 1
-    b_key = (i0[item] + k % w[item]) * rows + (j0[item] + k // w[item])
-    del k
-    order = np.argsort(b_key)
-    b_key, item = b_key[order], item[order]
-    a_key = ((ax0 - lx) // cell).astype(np.int64) * rows + a_j
-    lo = np.searchsorted(b_key, a_key, side="left")
-    count = np.searchsorted(b_key, a_key, side="right") - lo
+    w = np.repeat(w, n)
+    key = (np.repeat(i0, n) + k % w) * shape[1] + np.repeat(j0, n) + k // w
+    del k, w
+    order = np.argsort(key, kind="stable")
+    key, item = key[order], item[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
+    count = np.diff(np.r_[first, key.size])
+    return _Grid(low, cell, reach, shape, key[first], first, count, item.astype(np.int32))
+
+
+def _candidates(grid: _Grid, x: np.ndarray,
+                y: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs (index in ``x``, road segment) for boxes with lower-left corner (x, y)."""
+    if not x.size or not grid.keys.size:
+        return
+    i = np.clip((x - grid.low[0]) // grid.cell, -1, grid.shape[0]).astype(np.int64)
+    j = np.clip((y - grid.low[1]) // grid.cell, -1, grid.shape[1]).astype(np.int64)
+    key = i * grid.shape[1] + j
+    pos = np.minimum(np.searchsorted(grid.keys, key), grid.keys.size - 1)
+    found = (grid.keys[pos] == key) & (i >= 0) & (j >= 0) & (j < grid.shape[1])
+    lo, count = grid.first[pos], np.where(found, grid.count[pos], 0)
     total = np.cumsum(count)
     cuts = np.searchsorted(total, np.arange(_PAIR_BUDGET, int(total[-1]), _PAIR_BUDGET))
-    for start, stop in zip(np.r_[0, cuts], np.r_[cuts, a_key.size], strict=True):
+    for start, stop in zip(np.r_[0, cuts], np.r_[cuts, x.size], strict=True):
         n = count[start:stop]
         ia = np.repeat(np.arange(start, stop), n)
-        if not ia.size:
-            continue
-        ib = item[np.repeat(lo[start:stop] - (np.cumsum(n) - n), n) + np.arange(ia.size)]
-        hit = (ax0[ia] <= bx1[ib]) & (bx0[ib] <= ax1[ia]) & (ay0[ia] <= by1[ib])
-        hit &= by0[ib] <= ay1[ia]
-        yield ia[hit], ib[hit]
-
-
-def _road_boxes(net: _Network, tolerance: float) -> tuple[np.ndarray, ...]:
-    x1, y1 = net.x0 + net.ux * net.seglen, net.y0 + net.uy * net.seglen
-    return (np.minimum(net.x0, x1) - tolerance, np.minimum(net.y0, y1) - tolerance,
-            np.maximum(net.x0, x1) + tolerance, np.maximum(net.y0, y1) + tolerance)
+        if ia.size:
+            yield ia, grid.item[np.repeat(lo[start:stop] - (np.cumsum(n) - n), n)
+                                + np.arange(ia.size)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,30 +407,38 @@ def _road_boxes(net: _Network, tolerance: float) -> tuple[np.ndarray, ...]:
 class _SurveyGeometry:
     """Survey lines as segments and single trees as points, in metres from the origin."""
 
-    x0: np.ndarray  # per line segment: start, extent, length, line part
-    y0: np.ndarray
-    dx: np.ndarray
-    dy: np.ndarray
-    length: np.ndarray
-    part: np.ndarray
+    seg: np.ndarray  # per line segment (n, 5): start x, y, extent x, y, length
+    part: np.ndarray  # per line segment: its line part
     part_owner: np.ndarray  # per line part: its survey feature
     tree_xy: np.ndarray  # (n, 2): single trees
     tree_owner: np.ndarray
 
 
+@functools.lru_cache(maxsize=16)
+def _transformer(source: CRS, target: CRS) -> Transformer:
+    """The transformation ``GeoDataFrame.to_crs`` uses (PROJ's choice), kept for reuse."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def _reproject(xy: np.ndarray, source: Any, target: CRS) -> np.ndarray:
-    """Coordinates from ``source`` to ``target``, as ``GeoDataFrame.to_crs`` moves them."""
+    """Coordinates from ``source`` to ``target`` (in place), as ``GeoDataFrame.to_crs`` moves
+    them."""
+    if not len(xy):
+        return xy
     if source is None:
         msg = "surveys: geometry has no CRS"
         raise ValueError(msg)
-    if not len(xy) or CRS.from_user_input(source).equals(target):
+    source = CRS.from_user_input(source)
+    if source.equals(target):
         return xy
-    x, y = Transformer.from_crs(source, target, always_xy=True).transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([x, y])
+    x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+    _transformer(source, target).transform(x, y, inplace=True)
+    xy[:, 0], xy[:, 1] = x, y
+    return xy
 
 
-def _survey_geometry(surveys: gpd.GeoDataFrame, target: CRS, origin: np.ndarray,
-                     max_len: float) -> _SurveyGeometry:
+def _survey_geometry(surveys: gpd.GeoDataFrame, target: CRS,
+                     origin: np.ndarray) -> _SurveyGeometry:
     geoms = np.asarray(surveys.geometry.values, dtype=object)
     feature = np.arange(geoms.size)
     kind = shapely.get_type_id(geoms)
@@ -428,12 +455,12 @@ def _survey_geometry(surveys: gpd.GeoDataFrame, target: CRS, origin: np.ndarray,
     tree_geoms = geoms[trees]
     tree_owner = feature[trees][~shapely.is_empty(tree_geoms)]
     xy = np.concatenate([coords, shapely.get_coordinates(tree_geoms)])
-    xy = _reproject(xy, surveys.crs, target) - origin
-    x0, y0, dx, dy, seg_part = _segments(xy[: len(coords)], part, max_len)
+    xy = _reproject(xy, surveys.crs, target)
+    xy -= origin
+    seg, seg_part = _segments(xy[: len(coords)], part)
     tree_xy = xy[len(coords):]
     finite = np.isfinite(tree_xy).all(axis=1)
-    return _SurveyGeometry(x0, y0, dx, dy, np.hypot(dx, dy), seg_part, feature[lines],
-                           tree_xy[finite], tree_owner[finite])
+    return _SurveyGeometry(seg, seg_part, feature[lines], tree_xy[finite], tree_owner[finite])
 
 
 def _side_codes(surveys: gpd.GeoDataFrame) -> np.ndarray:
@@ -474,8 +501,10 @@ def _as_of(surveys: gpd.GeoDataFrame, counted: np.ndarray) -> str | None:
 
 
 def _geometric_side(offset: np.ndarray) -> np.ndarray:
-    return np.where(offset >= _MIN_SIDE_OFFSET_M, 1,
-                    np.where(offset <= -_MIN_SIDE_OFFSET_M, 2, 0)).astype(np.int8)
+    """1 left, 2 right, 0 too close to the centreline to tell."""
+    side = (offset >= _MIN_SIDE_OFFSET_M).astype(np.int8)
+    side[offset <= -_MIN_SIDE_OFFSET_M] = 2
+    return side
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,36 +538,56 @@ def _span(v0: np.ndarray, dv: np.ndarray, low: float | np.ndarray,
 def _project(net: _Network, g: _SurveyGeometry, ia: np.ndarray, ib: np.ndarray,
              tolerance: float) -> _Pieces:
     """The part of survey segment ``ia`` within tolerance of road segment ``ib``, beside it."""
-    ux, uy, length = net.ux[ib], net.uy[ib], net.seglen[ib]
-    px, py = g.x0[ia] - net.x0[ib], g.y0[ia] - net.y0[ib]
-    dx, dy = g.dx[ia], g.dy[ia]
-    a0, da = px * ux + py * uy, dx * ux + dy * uy  # along the road segment
-    o0, do = ux * py - uy * px, ux * dy - uy * dx  # across it, left positive
+    r, sv = net.seg[ib], g.seg[ia]
+    px, py = sv[:, 0] - r[:, 0], sv[:, 1] - r[:, 1]
+    ux, uy, length = r[:, 2], r[:, 3], r[:, 4]
+    a0, da = px * ux + py * uy, sv[:, 2] * ux + sv[:, 3] * uy  # along the road segment
+    o0, do = ux * py - uy * px, ux * sv[:, 3] - uy * sv[:, 2]  # across it, left positive
+    a1, o1 = a0 + da, o0 + do
+    near = ~(((o0 > tolerance) & (o1 > tolerance)) | ((o0 < -tolerance) & (o1 < -tolerance))
+             | ((a0 < 0) & (a1 < 0)) | ((a0 > length) & (a1 > length)))
+    k = np.flatnonzero(near)
+    a0, da, o0, do, length, ia, ib = a0[k], da[k], o0[k], do[k], length[k], ia[k], ib[k]
     lo, hi = _span(o0, do, -tolerance, tolerance)
     lo2, hi2 = _span(a0, da, 0.0, length)
     lo, hi = np.maximum(lo, lo2), np.minimum(hi, hi2)
     k = np.flatnonzero(hi > lo)
     lo, hi, ia, ib = lo[k], hi[k], ia[k], ib[k]
     a0, da, o0, do, length = a0[k], da[k], o0[k], do[k], length[k]
-    s_a = net.c0[ib] + np.clip(a0 + lo * da, 0.0, length)
-    s_b = net.c0[ib] + np.clip(a0 + hi * da, 0.0, length)
-    return _Pieces(net.road[ib], ia, ((lo + hi) / 2).astype(np.float32),
+    c0 = net.seg[ib, 5]
+    s_a = c0 + np.clip(a0 + lo * da, 0.0, length)
+    s_b = c0 + np.clip(a0 + hi * da, 0.0, length)
+    return _Pieces(net.road[ib], ia.astype(np.int32), ((lo + hi) / 2).astype(np.float32),
                    np.minimum(s_a, s_b), np.maximum(s_a, s_b),
                    (o0 + lo * do).astype(np.float32), (o0 + hi * do).astype(np.float32),
-                   np.abs(da) >= _ALONG_COS * g.length[ia])
+                   np.abs(da) >= _ALONG_COS * g.seg[ia, 4])
 
 
-def _pieces(net: _Network, g: _SurveyGeometry, tolerance: float, max_len: float) -> _Pieces:
-    x1, y1 = g.x0 + g.dx, g.y0 + g.dy
-    boxes = (np.minimum(g.x0, x1), np.minimum(g.y0, y1), np.maximum(g.x0, x1),
-             np.maximum(g.y0, y1))
-    del x1, y1
-    found = [_project(net, g, ia, ib, tolerance)
-             for ia, ib in _grid_pairs(boxes, _road_boxes(net, tolerance), max_len,
-                                       _cell_size(tolerance, max_len))]
+def _pieces(net: _Network, grid: _Grid, g: _SurveyGeometry, tolerance: float) -> _Pieces:
+    """Every part of a survey segment beside a road segment, in survey-segment order."""
+    x0, y0, dx, dy = g.seg[:, 0], g.seg[:, 1], g.seg[:, 2], g.seg[:, 3]
+    size = np.maximum(np.abs(dx), np.abs(dy))
+    short = np.flatnonzero(size <= grid.reach)
+    found = [_project(net, g, short[ia], ib, tolerance)
+             for ia, ib in _candidates(grid, np.minimum(x0, x0 + dx)[short],
+                                       np.minimum(y0, y0 + dy)[short])]
+    long = np.flatnonzero(size > grid.reach)
+    if long.size:  # looked for piece by piece, each no larger than the grid's reach
+        n = np.ceil(size[long] / grid.reach).astype(np.int64)
+        seg = np.repeat(long, n)
+        k = np.arange(seg.size) - np.repeat(np.cumsum(n) - n, n)
+        f0, f1 = k / np.repeat(n, n), (k + 1) / np.repeat(n, n)
+        corner_x = x0[seg] + np.minimum(f0 * dx[seg], f1 * dx[seg])
+        corner_y = y0[seg] + np.minimum(f0 * dy[seg], f1 * dy[seg])
+        pairs = [seg[ia] * len(net.road) + ib for ia, ib in _candidates(grid, corner_x, corner_y)]
+        if pairs:
+            pair = _distinct(np.concatenate(pairs))
+            for start in range(0, pair.size, _PAIR_BUDGET):
+                ia, ib = np.divmod(pair[start:start + _PAIR_BUDGET], len(net.road))
+                found.append(_project(net, g, ia, ib, tolerance))
     if not found:
         empty = np.empty(0)
-        return _Pieces(empty.astype(np.int64), empty.astype(np.int64), empty.astype(np.float32),
+        return _Pieces(empty.astype(np.int32), empty.astype(np.int32), empty.astype(np.float32),
                        empty, empty, empty.astype(np.float32), empty.astype(np.float32),
                        empty.astype(bool))
     return _Pieces(*(np.concatenate([getattr(p, f.name) for p in found])
@@ -554,8 +603,8 @@ def _travel_order(p: _Pieces, roads: int) -> np.ndarray:
     return order[np.argsort(road, kind="stable")]
 
 
-def _line_chains(net: _Network, g: _SurveyGeometry, side_code: np.ndarray, tolerance: float,
-                 max_len: float) -> tuple[np.ndarray, ...]:
+def _line_chains(net: _Network, p: _Pieces, g: _SurveyGeometry,
+                 side_code: np.ndarray) -> tuple[np.ndarray, ...]:
     """Along-road intervals of the survey lines: (road, start, end, survey, side).
 
     Pieces count when their segment runs along the road, or when their run does: a run is a
@@ -563,23 +612,26 @@ def _line_chains(net: _Network, g: _SurveyGeometry, side_code: np.ndarray, toler
     road when its extent along the road is at least its extent across it (45°). The counted
     pieces of a run that touch one another are joined into one interval.
     """
-    p = _pieces(net, g, tolerance, max_len)
     order = _travel_order(p, len(net.dist))
-    road, seg = p.road[order], p.seg[order]
+    road, seg, s_lo, s_hi = p.road[order], p.seg[order], p.s_lo[order], p.s_hi[order]
+    o_lo, o_hi, itself = p.o_lo[order], p.o_hi[order], p.along[order]
+    del p, order  # the caller hands the pieces over: free them
     part = g.part[seg]
     new = np.ones(road.size, dtype=bool)
     new[1:] = (road[1:] != road[:-1]) | (seg[1:] - seg[:-1] > 1) | (part[1:] != part[:-1])
+    del seg
     starts = np.flatnonzero(new)
     run = np.cumsum(new) - 1
-    s_lo, s_hi, o_lo, o_hi = p.s_lo[order], p.s_hi[order], p.o_lo[order], p.o_hi[order]
     o_min, o_max = np.minimum(o_lo, o_hi), np.maximum(o_lo, o_hi)
     along = (np.maximum.reduceat(s_hi, starts) - np.minimum.reduceat(s_lo, starts)
              >= np.maximum.reduceat(o_max, starts) - np.minimum.reduceat(o_min, starts)) \
         if starts.size else np.empty(0, dtype=bool)
-    k = np.flatnonzero((p.along[order] | along[run]) & (s_hi > s_lo))
+    del o_min, o_max, starts, new
+    k = np.flatnonzero((itself | along[run]) & (s_hi > s_lo))
     owner = g.part_owner[part[k]]
-    side = np.where(side_code[owner] > 0, side_code[owner],
-                    _geometric_side((o_lo[k] + o_hi[k]) / 2))
+    side = side_code[owner]
+    unknown = np.flatnonzero(side == 0)
+    side[unknown] = _geometric_side((o_lo[k[unknown]] + o_hi[k[unknown]]) / 2)
     road, run, s_lo, s_hi = road[k], run[k], s_lo[k], s_hi[k]
     group = np.ones(road.size, dtype=bool)  # a run's counted pieces on one side
     group[1:] = (run[1:] != run[:-1]) | (side[1:] != side[:-1])
@@ -608,34 +660,30 @@ def _union_groups(new: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.n
     return order[chain], reach[last] - shift[order[chain]]
 
 
-def _cell_size(tolerance: float, max_len: float) -> float:
-    return 2.0 * tolerance + max_len
-
-
 # --------------------------------------------------------------------------------------------
 # Single trees
 
 
-def _place_trees(net: _Network, g: _SurveyGeometry, tolerance: float,
-                 max_len: float) -> tuple[np.ndarray, ...]:
+def _place_trees(net: _Network, grid: _Grid, g: _SurveyGeometry,
+                 tolerance: float) -> tuple[np.ndarray, ...]:
     """Trees on their nearest road within tolerance: (tree, road, chainage, offset)."""
     xy = g.tree_xy
     found: list[tuple[np.ndarray, ...]] = []
-    for ia, ib in _grid_pairs((xy[:, 0], xy[:, 1], xy[:, 0], xy[:, 1]),
-                              _road_boxes(net, tolerance), 0.0, _cell_size(tolerance, max_len)):
-        px, py = xy[ia, 0] - net.x0[ib], xy[ia, 1] - net.y0[ib]
-        ux, uy = net.ux[ib], net.uy[ib]
-        a = np.clip(px * ux + py * uy, 0.0, net.seglen[ib])
+    for ia, ib in _candidates(grid, xy[:, 0], xy[:, 1]):
+        r = net.seg[ib]
+        px, py = xy[ia, 0] - r[:, 0], xy[ia, 1] - r[:, 1]
+        ux, uy = r[:, 2], r[:, 3]
+        a = np.clip(px * ux + py * uy, 0.0, r[:, 4])
         dist = np.hypot(px - a * ux, py - a * uy)
         k = np.flatnonzero(dist <= tolerance)
-        found.append((ia[k], ib[k], a[k], dist[k], (ux * py - uy * px)[k]))
+        found.append((ia[k], ib[k], r[k, 5] + a[k], dist[k], (ux * py - uy * px)[k]))
     if not found:
         empty = np.empty(0)
         return empty.astype(np.int64), empty.astype(np.int64), empty, empty
-    ia, ib, a, dist, off = (np.concatenate(c) for c in zip(*found, strict=True))
+    ia, ib, s, dist, off = (np.concatenate(c) for c in zip(*found, strict=True))
     order = np.lexsort((dist, ia))
     first = order[np.r_[True, ia[order][1:] != ia[order][:-1]]] if order.size else order
-    return ia[first], net.road[ib[first]], net.c0[ib[first]] + a[first], off[first]
+    return ia[first], net.road[ib[first]], s[first], off[first]
 
 
 def _tree_chains(road: np.ndarray, s: np.ndarray, max_gap: float) -> tuple[np.ndarray, ...]:
@@ -675,10 +723,20 @@ class _Found:
     matched: np.ndarray  # per survey: beside some road
 
 
+def _near(net: _Network, g: _SurveyGeometry, tolerance: float,
+          reach: float) -> dict[str, Any]:
+    """Survey pieces and trees beside the roads (the grid is dropped on return)."""
+    grid = _grid(net, tolerance, reach)
+    return {"trees": _place_trees(net, grid, g, tolerance),
+            "pieces": _pieces(net, grid, g, tolerance)}
+
+
 def _find(net: _Network, g: _SurveyGeometry, side_code: np.ndarray, tolerance: float,
           max_len: float) -> _Found:
-    road, lo, hi, owner, side = _line_chains(net, g, side_code, tolerance, max_len)
-    tree, t_road, t_s, t_off = _place_trees(net, g, tolerance, max_len)
+    near = _near(net, g, tolerance, max_len)
+    tree, t_road, t_s, t_off = near.pop("trees")
+    # handed over, not kept: _line_chains frees the pieces once it has put them in order
+    road, lo, hi, owner, side = _line_chains(net, near.pop("pieces"), g, side_code)
     t_owner = g.tree_owner[tree]
     t_side = np.where(side_code[t_owner] > 0, side_code[t_owner], _geometric_side(t_off))
     matched = np.zeros(side_code.size, dtype=bool)
@@ -842,7 +900,7 @@ def _report_roads(net: _Network, lo_s: np.ndarray, hi_s: np.ndarray,
 def _unmatched(surveys: gpd.GeoDataFrame, g: _SurveyGeometry,
                matched: np.ndarray) -> dict[str, Any]:
     lost = np.flatnonzero(~matched)
-    length = np.bincount(g.part_owner[g.part], weights=g.length, minlength=len(surveys))
+    length = np.bincount(g.part_owner[g.part], weights=g.seg[:, 4], minlength=len(surveys))
     return {"count": int(lost.size), "length_km": round(float(length[lost].sum()) / 1000, 6),
             "ids": sorted(_survey_ids(surveys, lost).tolist())}
 
@@ -950,7 +1008,7 @@ def tree_lined(
     roads_m = projected(roads, crs)
     max_len = 2.0 * tolerance  # survey and road segments are cut to this length
     net = _network(roads_m, max_len)
-    g = _survey_geometry(surveys, roads_m.crs, net.origin, max_len)
+    g = _survey_geometry(surveys, roads_m.crs, net.origin)
     side_code = _side_codes(surveys)
     if len(net.dist):
         found = _find(net, g, side_code, tolerance, max_len)

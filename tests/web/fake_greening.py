@@ -22,7 +22,8 @@ def _intervals(line: Any, covered: Any) -> list[tuple[float, float]]:
     for part in parts:
         if part.geom_type != "LineString" or part.length == 0:
             continue
-        a, b = line.project(shapely.Point(part.coords[0])), line.project(shapely.Point(part.coords[-1]))
+        a = line.project(shapely.Point(part.coords[0]))
+        b = line.project(shapely.Point(part.coords[-1]))
         out.append((min(a, b), max(a, b)))
     out.sort()
     merged: list[list[float]] = []
@@ -35,7 +36,7 @@ def _intervals(line: Any, covered: Any) -> list[tuple[float, float]]:
 
 
 def _km(m: float) -> str:
-    m = int(round(m))
+    m = round(m)
     return f"Km{m // 1000}+{m % 1000:03d}"
 
 
@@ -50,9 +51,11 @@ def tree_lined(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
     for _, road in roads_m.iterrows():
         line = road.geometry
         line = linemerge(line) if line.geom_type == "MultiLineString" else line
-        near = surveys_m[surveys_m.geometry.distance(line) <= tolerance] if len(surveys_m) else surveys_m
+        near = (surveys_m[surveys_m.geometry.distance(line) <= tolerance] if len(surveys_m)
+                else surveys_m)
         used.update(near["survey_id"].tolist() if len(near) else [])
-        zone = shapely.union_all(near.geometry.buffer(tolerance).values) if len(near) else shapely.Polygon()
+        zone = (shapely.union_all(near.geometry.buffer(tolerance).values) if len(near)
+                else shapely.Polygon())
         stretches = _intervals(line, line.intersection(zone))
         length = line.length
         green = sum(hi - lo for lo, hi in stretches)
@@ -85,7 +88,8 @@ def tree_lined(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
             "total": {"length_km": round(total_len / 1000, 3),
                       "greened_km": round(total_green / 1000, 3), "ratio": ratio,
                       "threshold": threshold, "met": bool(ratio is not None and ratio >= threshold),
-                      "shortfall_km": round(max(0.0, threshold * total_len - total_green) / 1000, 3),
+                      "shortfall_km": round(
+                          max(0.0, threshold * total_len - total_green) / 1000, 3),
                       "as_of": max(dates) if dates else None, "tolerance_m": float(tolerance),
                       "side": side},
             "unmatched": {"count": len(unmatched), "length_km": None, "ids": unmatched}}

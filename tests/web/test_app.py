@@ -249,7 +249,8 @@ class TestMapPage:
 
     def test_static_files_served(self, client):
         for path in ("/static/ntmgeo/map.js", "/static/ntmgeo/map.css",
-                     "/static/vendor/leaflet/leaflet.css", "/static/vendor/leaflet/images/layers.png"):
+                     "/static/vendor/leaflet/leaflet.css",
+                     "/static/vendor/leaflet/images/layers.png"):
             resp = client.get(path)
             assert resp.status_code == 200, path
             resp.close()
@@ -430,6 +431,14 @@ class TestUpload:
 
     def test_default_size_cap_is_20_mb(self, app):
         assert app.config["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024
+
+    def test_chainage_table(self, client, store_path):
+        pytest.importorskip("ntmgeo.chainage")
+        sign_in(client)
+        table = "dist_code,road_code,from,to,side\n674,ĐH47,Km0+00,Km2+000,hai bên\n"
+        resp = _upload(client, table.encode(), "ghi chép lý trình.csv")
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+        assert _ratio(client, "ĐH47") > 0.4
 
     @pytest.mark.parametrize("fmt", ["csv", "gpx", "kml", "zip"])
     def test_other_formats(self, client, store_path, tmp_path, fmt):
