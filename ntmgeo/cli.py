@@ -203,20 +203,68 @@ def _print_communes(doc: dict[str, Any]) -> None:
               show_default=True,
               help="'reported': only the reported values (the document's table as printed), "
                    "no indicator computed from the layers.")
+@click.option("--department", default=None,
+              help="List this department's unmet indicators with their deadlines "
+                   "(e.g. 'Kinh tế - Hạ tầng').")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def status(db: Path, level: str, unit: str | None, as_of: str | None, source: str,
-           as_json: bool) -> None:
+           department: str | None, as_json: bool) -> None:
     """Which criteria and indicators a unit meets, with value, threshold, source and date."""
     store = open_store(db)
     if as_of is not None:
         as_of = _check_date(as_of)
     doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
+    if department is not None:
+        if level != "district":
+            raise click.UsageError("--department works with --level district")
+        items = status_mod.department_items(doc, department)
+        if as_json:
+            _echo_json(items)
+        else:
+            _print_department(items)
+        return
     if as_json:
         _echo_json(doc)
     elif level == "commune":
         _print_communes(doc)
     else:
         _print_district(doc)
+
+
+def _print_department(items: dict[str, Any]) -> None:
+    lang = settings.lang
+    _out.print(t("department_title", d=items["department"], as_of=items["as_of"]),
+               highlight=False)
+    for item in items["unmet"]:
+        deadline = item["deadline"] or item["deadline_text"] or "—"
+        _out.print(f"  {item['id']} {item['name'][lang]} · {deadline}", highlight=False)
+    if not items["unmet"]:
+        _out.print(t("department_none"))
+    if items["unmet_without_owner"]:
+        _out.print(t("department_unowned", ids=", ".join(i["id"] for i in
+                                                         items["unmet_without_owner"])))
+
+
+@cli.command("report")
+@click.argument("unit")
+@click.argument("indicator")
+@click.argument("value")
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--date", required=True, help="Date the value holds for (YYYY-MM-DD).")
+@click.option("--source", required=True, help="Where the value comes from (document, office).")
+@click.option("--note", default=None)
+@click.option("--deadline", default=None, help="Completion deadline (YYYY-MM-DD).")
+def report_value(unit: str, indicator: str, value: str, db: Path, date: str, source: str,
+                 note: str | None, deadline: str | None) -> None:
+    """Record a reported VALUE of INDICATOR for UNIT (a number, or đạt / chưa đạt).
+
+    A new dated record is added; earlier ones are kept (history).
+    """
+    rec = status_mod.record_value(open_store(db), unit, indicator, value,
+                                  date=_check_date(date), source=source, note=note,
+                                  deadline=deadline and _check_date(deadline))
+    _out.print(t("recorded", i=rec["indicator_id"], u=rec["unit_code"], v=rec["value_text"],
+                 d=rec["as_of"], m=_met_word(rec["met"])), highlight=False)
 
 
 def _check_date(text: str) -> str:
@@ -351,8 +399,8 @@ def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | Non
 @click.option("--as-of", "as_of", default=None, help="Date (YYYY-MM-DD).")
 @click.option("--source", type=click.Choice(["all", "reported"]), default="all",
               show_default=True, help="'reported': the document's table as printed.")
-def report(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: str | None,
-           source: str) -> None:
+def table(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: str | None,
+          source: str) -> None:
     """The criteria table of the plan (TT, criterion, indicator, threshold, value, deadline,
     note) as XLSX or CSV, ready to paste into a plan."""
     from . import report as report_mod

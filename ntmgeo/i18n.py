@@ -80,6 +80,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
                              "TÊN --db {path})",
                        "en": "Đam Rông sample: {path} (add a user: ntmgeo user add NAME "
                              "--db {path})"},
+    "department_title": {"vi": "Chỉ tiêu chưa đạt do '{d}' phụ trách (đến {as_of}):",
+                         "en": "Unmet indicators owned by '{d}' (as of {as_of}):"},
+    "department_none": {"vi": "  (không có)", "en": "  (none)"},
+    "department_unowned": {"vi": "Chỉ tiêu chưa đạt chưa được giao cho phòng nào: {ids}",
+                           "en": "Unmet indicators no plan assigns to anyone: {ids}"},
+    "recorded": {"vi": "Đã ghi chỉ tiêu {i} của {u}: {v} ({d}) — {m}",
+                 "en": "Recorded indicator {i} of {u}: {v} ({d}) — {m}"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},

@@ -20,7 +20,8 @@ from .computed import ComputedValue, compute_all
 from .criteria import CriteriaSet, Indicator
 from .store import Store
 
-__all__ = ["ComputedValue", "commune_document", "evaluate", "from_store"]
+__all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
+           "record_value"]
 
 
 _VI_KEYS = {"indicators_met": "số chỉ tiêu đạt", "indicators_total": "tổng số chỉ tiêu",
@@ -70,7 +71,9 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
     doc: dict[str, Any] = {
         "id": ind.id, "name": ind.name,
         "threshold": threshold.as_dict() if threshold else None,
-        "method": ind.method, "departments": [d["department"] for d in ind.departments],
+        "method": ind.method,
+        "departments": [{**d["department"], "plan": d["plan"], "partial": d.get("partial", False)}
+                        for d in ind.departments],
     }
     if computed is not None and (computed.value is not None or computed.met is not None):
         met = computed.met if computed.met is not None else (
@@ -352,3 +355,64 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
          "target": _clean(r["target"]), "as_of": _clean(r["as_of"]), "note": _clean(r["note"])}
         for _, r in other.iterrows()]
     return entry
+
+
+def department_items(doc: dict[str, Any], department: str) -> dict[str, Any]:
+    """The unmet indicators of a status document that ``department`` owns (name matched
+    case-insensitively in Vietnamese or English), with their deadlines; and the unmet
+    indicators no plan assigns to anyone."""
+    wanted = department.strip().casefold()
+    mine, unowned = [], []
+    for crit in doc["criteria"]:
+        for ind in crit["indicators"] or []:
+            if ind["met"] is not False:
+                continue
+            item = {"id": ind["id"], "name": ind["name"], "value_text": ind.get("value_text"),
+                    "deadline": ind.get("deadline"), "deadline_text": ind.get("deadline_text"),
+                    "departments": ind["departments"]}
+            if not ind["departments"]:
+                unowned.append(item)
+            elif any(wanted in (d.get("vi", "") + " | " + d.get("en", "")).casefold()
+                     for d in ind["departments"]):
+                mine.append(item)
+    mine.sort(key=lambda i: (i["deadline"] or "9999", i["id"]))
+    return {"department": department, "as_of": doc["as_of"], "unit": doc["unit"],
+            "unmet": mine, "unmet_without_owner": unowned}
+
+
+_MET_WORDS = {"đạt": True, "dat": True, "met": True, "yes": True, "có": True,
+              "chưa đạt": False, "chua dat": False, "unmet": False, "no": False,
+              "không đạt": False}
+
+
+def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *, date: str,
+                 source: str, note: str | None = None, deadline: str | None = None) -> dict:
+    """Record a reported value for an indicator of a unit, as a new dated record (history is
+    kept: nothing is overwritten). ``value`` is a number in the threshold's unit, or a
+    verdict ("đạt" / "chưa đạt"); met follows from a numeric threshold where there is one."""
+    units = store.read_layer("admin_units")
+    valid = units_mod.valid_on(units, date)
+    valid = valid[valid["code"] == str(unit_code)]
+    if valid.empty:
+        raise CriterionDataMissing(f"no unit {unit_code} valid on {date}")
+    row = valid.iloc[0]
+    cset = criteria_mod.set_for(row["level"], date)
+    ind = cset.indicator(indicator_id)
+    text = value.strip()
+    number, met = None, _MET_WORDS.get(text.casefold())
+    if met is None:
+        try:
+            number = float(text.replace(",", ".").rstrip("%").strip())
+        except ValueError:
+            raise CriterionDataMissing(
+                f"value '{value}' is neither a number nor đạt/chưa đạt") from None
+        threshold = ind.threshold_for()
+        met = threshold.met_by(number) if threshold else None
+    threshold = ind.threshold_for()
+    record = {"unit_code": str(row["code"]), "unit_valid_from": str(row["valid_from"]),
+              "criteria_set": cset.id, "indicator_id": ind.id, "value": number,
+              "unit": threshold.unit if threshold and number is not None else None,
+              "value_text": text, "met": met, "as_of": date, "deadline": deadline,
+              "source": source, "note": note}
+    store.add_records("reported_values", [record])
+    return record

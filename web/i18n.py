@@ -12,6 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Bản đồ nông thôn mới", "en": "New Rural Development map"},
     "nav_map": {"vi": "Bản đồ", "en": "Map"},
     "nav_upload": {"vi": "Tải lên khảo sát", "en": "Upload a survey"},
+    "nav_export": {"vi": "Tải shapefile (VN-2000)", "en": "Download shapefiles (VN-2000)"},
+    "nav_table": {"vi": "Bảng tiêu chí (XLSX)", "en": "Criteria table (XLSX)"},
     "nav_login": {"vi": "Đăng nhập", "en": "Sign in"},
     "nav_logout": {"vi": "Đăng xuất", "en": "Sign out"},
     "signed_in_as": {"vi": "Người dùng: {name}", "en": "Signed in: {name}"},

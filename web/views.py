@@ -10,13 +10,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
+                   send_file, url_for)
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
+from ntmgeo import export as export_mod
 from ntmgeo import ingest
+from ntmgeo import report as report_mod
+from ntmgeo import status as status_mod
 from ntmgeo._errors import InputError, NtmgeoError
 
 from . import i18n, mapbuild
@@ -144,3 +147,40 @@ def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
     message = i18n.t("upload_bad", lang(), reason=reason)
     return render_template("upload.html", error=message, date=date, crs=crs,
                            today=dt.date.today().isoformat()), 400
+
+
+_DOWNLOADS = {
+    "shp": ("to_shapefiles", "application/zip", ".shp.zip"),
+    "gpkg": ("to_gpkg", "application/geopackage+sqlite3", ".gpkg"),
+    "geojson": ("to_geojson", "application/zip", ".geojson.zip"),
+    "kml": ("to_kml", "application/vnd.google-earth.kml+xml", ".kml"),
+}
+
+
+@bp.route("/export/<fmt>")
+@login_required
+def export(fmt: str) -> Response:
+    """Download the store's layers (verified export) or the criteria table, signed-in only."""
+    store = service().store
+    folder = Path(tempfile.mkdtemp(prefix="ntmgeo-export-"))
+    stem = secure_filename(Path(str(store.path)).stem) or "ntmgeo"
+    try:
+        if fmt in ("xlsx", "csv"):
+            doc = status_mod.from_store(store, level="district")
+            target = folder / f"{stem}-tieu-chi.{fmt}"
+            (report_mod.to_xlsx if fmt == "xlsx" else report_mod.to_csv)(doc, target)
+            mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        if fmt == "xlsx" else "text/csv")
+        elif fmt in _DOWNLOADS:
+            func, mimetype, suffix = _DOWNLOADS[fmt]
+            target = folder / f"{stem}{suffix}"
+            getattr(export_mod, func)(store, target)
+        else:
+            abort(404)
+        data = target.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    from io import BytesIO
+
+    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=target.name)

@@ -7,6 +7,7 @@ answer must not depend on the CRS the layers come in.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -405,6 +406,27 @@ class TestTotals:
         assert result["total"]["ratio"] is None
         assert result["total"]["met"] is False
         assert result["unmatched"]["ids"] == ["r"]
+
+    def test_odd_survey_geometry(self):
+        surveys = surveys_frame(
+            ("none", None), ("empty", LineString()),
+            ("grove", shapely.MultiPoint([xy(x, -5) for x in range(100, 301, 10)])))
+        result = run(main_road(), surveys)
+        assert km(result) == approx_m(200)
+        assert road_entry(result)["stretches"][0]["survey_ids"] == ["grove"]
+        assert result["unmatched"] == {"count": 2, "length_km": 0.0, "ids": ["empty", "none"]}
+
+    def test_without_survey_id_the_index_names_the_survey(self):
+        surveys = gpd.GeoDataFrame({"note": ["a"]}, geometry=[line((100, 6), (200, 6))],
+                                   index=[17], crs=CRS_M)
+        result = ind.tree_lined(main_road(), surveys, crs=CRS_M)
+        assert road_entry(result)["stretches"][0]["survey_ids"] == ["17"]
+        assert result["total"]["as_of"] is None
+
+    def test_dates_as_dates(self):
+        surveys = surveys_frame(("a", line((100, 6), (200, 6)), None, dt.date(2024, 3, 1)),
+                                ("b", line((300, 6), (400, 6)), None, None))
+        assert run(main_road(), surveys)["total"]["as_of"] == "2024-03-01"
 
     def test_several_roads_sum(self):
         roads = roads_frame((MAIN, "ĐH42"), (line((0, 3000), (500, 3000)), "ĐH43"))

@@ -512,3 +512,35 @@ class TestWithTheRealGreening:
         before = _ratio(client, "ĐH47")
         assert _upload(client, _survey_geojson(), "row.geojson").status_code == 302
         assert _ratio(client, "ĐH47") > before
+
+
+class TestDownloads:
+    """Exports as downloads in the web map, for signed-in users only."""
+
+    def _login(self, client, app):
+        from ntmgeo import users
+
+        store = app.extensions["ntmgeo"].store
+        if users.get_user(store, "dl") is None:
+            users.add_user(store, "dl", "mat-khau-dai")
+        page = client.get("/login")
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data).group(1)
+        client.post("/login", data={"username": "dl", "password": "mat-khau-dai",
+                                    "csrf_token": token.decode()})
+
+    def test_anonymous_users_cannot_download(self, client):
+        response = client.get("/export/shp")
+        assert response.status_code in (302, 401)
+
+    @pytest.mark.parametrize(("fmt", "magic"), [("shp", b"PK"), ("xlsx", b"PK"),
+                                                ("gpkg", b"SQLite format 3")])
+    def test_signed_in_users_download_verified_files(self, client, app, fmt, magic):
+        self._login(client, app)
+        response = client.get(f"/export/{fmt}")
+        assert response.status_code == 200
+        assert response.data.startswith(magic)
+        assert "attachment" in response.headers["Content-Disposition"]
+
+    def test_unknown_format(self, client, app):
+        self._login(client, app)
+        assert client.get("/export/dwg").status_code == 404
