@@ -175,6 +175,23 @@ def _print_district(doc: dict[str, Any]) -> None:
         _out.print(t("disagreements"))
         for d in s["disagreements"]:
             _out.print(f"  - {d['note'][settings.lang]}", highlight=False)
+    for roll in doc.get("recognition") or []:
+        _print_rollup(roll)
+
+
+def _print_rollup(roll: dict[str, Any]) -> None:
+    lang = settings.lang
+    _out.print(f"[bold]{roll['title'][lang]}[/]: {_met_word(roll['met'])}")
+    for cond in roll["conditions"]:
+        if cond["source"] == "computed":
+            figure = (f"{cond['count']}/{cond['total']} ({cond['value']}%)"
+                      if cond["total"] else t("none_there"))
+            if cond["no_data"]:
+                figure += " · " + t("no_level", ids=", ".join(cond["no_data"]))
+        else:
+            figure = t("unknown") if cond["value"] is None else str(cond["value"])
+        _out.print(f"  {cond['id']}. {cond['text'][lang]}: {figure} → {_met_word(cond['met'])}",
+                   highlight=False)
 
 
 def _print_communes(doc: dict[str, Any]) -> None:
@@ -190,6 +207,8 @@ def _print_communes(doc: dict[str, Any]) -> None:
     s = doc["summary"]
     _out.print(t("communes_summary", ntm=s["ntm_or_above"], n=s["communes"],
                  nc=s["ntm_nang_cao_or_above"]))
+    if s.get("no_data"):
+        _out.print(t("communes_no_data", n=s["no_data"]))
 
 
 @cli.command()
@@ -275,6 +294,34 @@ def _check_date(text: str) -> str:
     except ValueError:
         raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)",
                                  param_hint="--as-of") from None
+
+
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--unit", "code", required=True, help="Unit code (e.g. 68 for Lâm Đồng).")
+@click.option("--level", type=click.Choice(["province", "district"]), default="province",
+              show_default=True)
+@click.option("--as-of", "as_of", default=None, help="Date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+def targets(db: Path, code: str, level: str, as_of: str | None, as_json: bool) -> None:
+    """Roll-up targets of a province or district (data/rollups): shares of the units below
+    it at each NTM level."""
+    store = open_store(db)
+    as_of = _check_date(as_of) if as_of else status_mod.default_as_of(store)
+    docs = status_mod.rollups(store, level=level, code=code, as_of=as_of)
+    if as_json:
+        _echo_json(docs)
+        return
+    if not docs:
+        _out.print(t("no_rollup", code=code, as_of=as_of))
+    for roll in docs:
+        _print_rollup(roll)
+        expected = roll.get("expected_units") or {}
+        for lvl, n in expected.items():
+            counted = max((c["total"] for c in roll["conditions"]
+                           if c.get("units") == lvl), default=0)
+            if counted < n:
+                _out.print(t("partial_rollup", counted=counted, n=n, level=lvl))
 
 
 # ----------------------------------------------------------------------------------- greening

@@ -53,6 +53,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "level_ntm_kieu_mau": {"vi": "NTM kiểu mẫu", "en": "Model NTM"},
     "communes_summary": {"vi": "{ntm}/{n} xã đạt chuẩn NTM trở lên; {nc} xã NTM nâng cao trở lên",
                          "en": "{ntm}/{n} communes NTM or above; {nc} advanced or above"},
+    "communes_no_data": {"vi": "{n} xã chưa có số liệu về mức đạt chuẩn tại ngày này",
+                         "en": "{n} communes have no reported level on this date"},
     "features": {"vi": "đối tượng", "en": "features"},
     "rows": {"vi": "bản ghi", "en": "rows"},
     "road": {"vi": "Tuyến đường", "en": "Road"},
@@ -87,6 +89,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
                            "en": "Unmet indicators no plan assigns to anyone: {ids}"},
     "recorded": {"vi": "Đã ghi chỉ tiêu {i} của {u}: {v} ({d}) — {m}",
                  "en": "Recorded indicator {i} of {u}: {v} ({d}) — {m}"},
+    "none_there": {"vi": "không có đơn vị nào", "en": "no such unit"},
+    "no_level": {"vi": "chưa có số liệu: {ids}", "en": "no reported level: {ids}"},
+    "no_rollup": {"vi": "Không có mục tiêu nào cho đơn vị {code} tại ngày {as_of}",
+                  "en": "No targets for unit {code} on {as_of}"},
+    "partial_rollup": {"vi": "  Lưu ý: kho dữ liệu chỉ có {counted}/{n} {level}; tỷ lệ tính trên "
+                             "số đơn vị có trong kho",
+                       "en": "  Note: the store holds only {counted} of {n} {level} units; "
+                             "shares are of those"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},

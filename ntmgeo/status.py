@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import criteria as criteria_mod
+from . import rollup as rollup_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
 from .computed import ComputedValue, compute_all
@@ -21,7 +22,7 @@ from .criteria import CriteriaSet, Indicator
 from .store import Store
 
 __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
-           "record_value"]
+           "record_value", "rollups"]
 
 
 _VI_KEYS = {"indicators_met": "số chỉ tiêu đạt", "indicators_total": "tổng số chỉ tiêu",
@@ -298,8 +299,22 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
         summary = summaries.sort_values("as_of", kind="stable").iloc[-1].to_dict()
     if computed is None:
         computed = compute_all(store, cset, as_of) if source == "all" else {}
-    return evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
-                    computed=computed)
+    doc = evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
+                   computed=computed)
+    doc["recognition"] = rollups(store, level=level, code=code, as_of=as_of, units=units)
+    return doc
+
+
+def rollups(store: Store, *, level: str, code: str, as_of: str,
+            units: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The roll-up conditions (``data/rollups``) that apply to unit ``code`` on ``as_of``,
+    evaluated from the reported levels of the units below it."""
+    units = store.read_layer("admin_units") if units is None else units
+    status = store.read_records("unit_status")
+    reported = store.read_records("reported_values")
+    return [rollup_mod.evaluate(doc, code=code, date=as_of, units=units, status=status,
+                                reported=reported)
+            for doc in rollup_mod.rollups_for(level, code, as_of)]
 
 
 def commune_document(store: Store, units: pd.DataFrame, *, as_of: str,
@@ -326,6 +341,7 @@ def commune_document(store: Store, units: pd.DataFrame, *, as_of: str,
             "criteria_set": {"id": cset.id, "title": cset.title},
             "communes": docs,
             "summary": {"communes": len(docs), "ntm_or_above": ntm,
+                        "no_data": sum(d["level"] is None for d in docs),
                         "ntm_nang_cao_or_above": sum(d["level"] in ("ntm_nang_cao",
                                                                     "ntm_kieu_mau")
                                                      for d in docs)}}

@@ -145,7 +145,7 @@ def test_cli_init_sample_and_status_json(tmp_path, capsys):
     capsys.readouterr()
     assert main(["status", "--db", str(db), "--level", "district", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"unit", "criteria_set", "as_of", "criteria", "summary"}
+    assert set(doc) == {"unit", "criteria_set", "as_of", "criteria", "summary", "recognition"}
     ind = doc["criteria"][1]["indicators"][2]
     assert {"id", "name", "value", "threshold", "met", "source", "as_of"} <= set(ind)
     assert main(["status", "--db", str(db)]) == 0

@@ -1,0 +1,138 @@
+"""Roll-ups: conditions on the units below a unit (thôn → xã → huyện → tỉnh), as data.
+
+A roll-up (``data/rollups/*.yml``) lists conditions such as "100% of the communes are NTM" or
+"at least 40% are NTM nâng cao": which units (a level, below the unit, by the hierarchy valid
+on the date), which NTM level they must reach, and the share needed. A district's
+recognition conditions and a province's targets are two files, not two pieces of code.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import units as units_mod
+from ._resources import share_path
+
+__all__ = ["LEVEL_RANK", "descendants", "evaluate", "load_all", "rollups_for"]
+
+# The ladder of NTM levels; "van_minh" is the civilised-town standard of towns.
+LEVEL_RANK = {"not_yet": 0, "ntm": 1, "van_minh": 1, "ntm_nang_cao": 2, "ntm_kieu_mau": 3}
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "==": operator.eq}
+
+
+@cache
+def _load(folder: str) -> tuple[dict[str, Any], ...]:
+    docs = []
+    for path in sorted(Path(folder).glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in ("id", "applies_to", "conditions"):
+            if key not in doc:
+                raise ValueError(f"{path.name}: missing '{key}'")
+        docs.append(doc)
+    return tuple(docs)
+
+
+def load_all(folder: str | Path | None = None) -> tuple[dict[str, Any], ...]:
+    """Every roll-up definition (default: the shipped ``data/rollups``)."""
+    return _load(str(folder or share_path("data", "rollups")))
+
+
+def rollups_for(level: str, code: str, date: str, folder: str | Path | None = None
+                ) -> list[dict[str, Any]]:
+    """The roll-ups that apply to a unit of ``level`` (and ``code``) on ``date``."""
+    out = []
+    for doc in load_all(folder):
+        scope = doc["applies_to"]
+        start, end = str(scope.get("from", "")), str(scope.get("to") or "9999")
+        if scope["level"] == level and str(scope.get("code", code)) == code and \
+                start <= date <= end:
+            out.append(doc)
+    return out
+
+
+def descendants(units: pd.DataFrame, code: str, date: str, *, level: str) -> pd.DataFrame:
+    """Units of ``level`` below unit ``code`` in the hierarchy valid on ``date``."""
+    valid = units_mod.valid_on(units, date)
+    found, frontier = [], {str(code)}
+    while frontier:
+        below = valid[valid["parent_code"].astype(str).isin(frontier)]
+        found.append(below)
+        frontier = set(below["code"].astype(str)) - frontier
+    below = pd.concat(found) if found else valid.iloc[0:0]
+    return below[below["level"] == level].drop_duplicates(subset=["code", "valid_from"])
+
+
+def _levels(status: pd.DataFrame, units: pd.DataFrame, date: str) -> dict[tuple[str, str], Any]:
+    """The latest reported NTM level of each unit (code, valid_from) on or before ``date``."""
+    rows = status[status["as_of"].astype(str) <= date].sort_values("as_of", kind="stable")
+    latest: dict[tuple[str, str], Any] = {}
+    for _, row in rows.iterrows():
+        key = (str(row["unit_code"]), str(row["unit_valid_from"]))
+        if row["ntm_level"]:
+            latest[key] = row["ntm_level"]
+    return latest
+
+
+def evaluate(doc: dict[str, Any], *, code: str, date: str, units: pd.DataFrame,
+             status: pd.DataFrame, reported: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Evaluate roll-up ``doc`` for unit ``code`` on ``date``.
+
+    ``status`` holds the units' reported NTM levels (the store's ``unit_status``);
+    ``reported`` the reported values, for conditions no geometry answers.
+    """
+    levels = _levels(status, units, date)
+    expected = doc.get("expected_units") or {}
+    results = [_condition(c, code=code, date=date, units=units, levels=levels,
+                          reported=reported, expected=expected.get(c.get("units")))
+               for c in doc["conditions"]]
+    met = [r["met"] for r in results]
+    overall = False if False in met else (None if None in met else True)
+    return {"id": doc["id"], "title": doc.get("title"), "source": doc.get("source"),
+            "as_of": date, "unit": code, "met": overall, "conditions": results,
+            "expected_units": doc.get("expected_units")}
+
+
+def _condition(cond: dict[str, Any], *, code: str, date: str, units: pd.DataFrame,
+               levels: dict[tuple[str, str], Any], reported: pd.DataFrame | None,
+               expected: int | None = None) -> dict[str, Any]:
+    base = {"id": cond["id"], "text": cond.get("text"), "op": cond["op"],
+            "threshold": cond["value"]}
+    if "reported" in cond:
+        value = None
+        if reported is not None and not reported.empty:
+            rows = reported[(reported["indicator_id"] == cond["reported"])
+                            & (reported["unit_code"] == code)
+                            & (reported["as_of"].astype(str) <= date)]
+            if not rows.empty:
+                value = rows.sort_values("as_of").iloc[-1]["value"]
+        met = None if value is None else bool(_OPS[cond["op"]](float(value), cond["value"]))
+        return {**base, "source": "reported", "value": value, "met": met}
+    below = descendants(units, code, date, level=cond["units"])
+    need = LEVEL_RANK[cond["at_least"]]
+    known = [(str(r["code"]), str(r["valid_from"])) for _, r in below.iterrows()]
+    reached = [k for k in known if LEVEL_RANK.get(levels.get(k), -1) >= need]
+    unknown = [k[0] for k in known if k not in levels]
+    total = max(len(known), expected or 0)  # units the source counts but the store lacks
+    if not total:
+        met = cond.get("when_none")
+        share = None
+    else:
+        share = round(100 * len(reached) / len(known), 2) if known else None
+        exact = round(100 * len(reached) / total, 2)
+        met = bool(_OPS[cond["op"]](exact, cond["value"]))
+        missing = len(unknown) + total - len(known)
+        if not met and missing:
+            # Units with no reported level (or not in the store) could still reach it: say
+            # "unknown", not "unmet", unless even all of them reaching it would not be enough.
+            best = 100 * (len(reached) + missing) / total
+            met = None if _OPS[cond["op"]](best, cond["value"]) else False
+    return {**base, "source": "computed", "units": cond["units"], "at_least": cond["at_least"],
+            "value": share, "count": len(reached), "total": len(known),
+            "expected_total": expected,
+            "reached": [k[0] for k in reached], "no_data": unknown, "met": met}

@@ -1,0 +1,113 @@
+"""Roll-ups as data: a district's recognition conditions, a province's targets, a commune's
+villages — each a file, evaluated by one function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from ntmgeo import rollup, status
+
+TEST_ROLLUPS = Path(__file__).parent / "data" / "rollups"
+
+
+def _units(rows):
+    return gpd.GeoDataFrame(
+        [{"code": c, "level": lv, "parent_code": p, "valid_from": "2008-01-01",
+          "valid_to": None} for c, lv, p in rows],
+        geometry=[box(0, 0, 1, 1)] * len(rows), crs="EPSG:4326")
+
+
+def _status(levels: dict[str, str], as_of="2023-12-31"):
+    return pd.DataFrame([{"unit_code": c, "unit_valid_from": "2008-01-01", "as_of": as_of,
+                          "ntm_level": lv} for c, lv in levels.items()])
+
+
+UNITS = _units([("68", "province", None), ("674", "district", "68"),
+                *[(f"c{i}", "commune", "674") for i in range(10)]])
+def _district_rollup():
+    return next(d for d in rollup.load_all() if d["id"] == "vn-district-recognition-2021-2025")
+
+
+def test_all_ntm_one_nang_cao_no_town_meets_1_to_3():
+    levels = {f"c{i}": "ntm" for i in range(9)} | {"c9": "ntm_nang_cao"}
+    doc = rollup.evaluate(_district_rollup(), code="674", date="2024-01-01", units=UNITS,
+                          status=_status(levels))
+    by_id = {c["id"]: c for c in doc["conditions"]}
+    assert (by_id["1"]["value"], by_id["1"]["met"]) == (100.0, True)
+    assert (by_id["2"]["value"], by_id["2"]["met"]) == (10.0, True)  # 1 of 10 is 10%
+    assert by_id["3"]["met"] is True and by_id["3"]["total"] == 0  # no town: met
+    assert by_id["4"]["met"] is None  # satisfaction: no reported value
+    assert doc["met"] is None
+
+
+def test_a_commune_not_ntm_fails_condition_1():
+    levels = {f"c{i}": "ntm" for i in range(9)} | {"c9": "not_yet"}
+    doc = rollup.evaluate(_district_rollup(), code="674", date="2024-01-01", units=UNITS,
+                          status=_status(levels))
+    assert doc["conditions"][0]["met"] is False and doc["met"] is False
+
+
+def test_units_without_a_reported_level_make_it_unknown_not_unmet():
+    levels = {f"c{i}": "ntm" for i in range(8)}
+    doc = rollup.evaluate(_district_rollup(), code="674", date="2024-01-01", units=UNITS,
+                          status=_status(levels))
+    assert doc["conditions"][0]["met"] is None
+    assert doc["conditions"][0]["no_data"] == ["c8", "c9"]
+
+
+def test_reported_satisfaction_decides_condition_4():
+    levels = {f"c{i}": "ntm_nang_cao" for i in range(10)}
+    reported = pd.DataFrame([{"unit_code": "674", "indicator_id": "recognition.4",
+                              "value": 93.0, "as_of": "2024-01-01"}])
+    doc = rollup.evaluate(_district_rollup(), code="674", date="2024-06-01", units=UNITS,
+                          status=_status(levels), reported=reported)
+    assert doc["met"] is True
+
+
+def test_levels_after_the_date_do_not_count():
+    levels = {f"c{i}": "ntm" for i in range(10)}
+    doc = rollup.evaluate(_district_rollup(), code="674", date="2023-06-01", units=UNITS,
+                          status=_status(levels, as_of="2023-12-31"))
+    assert doc["conditions"][0]["count"] == 0
+
+
+def test_province_targets_count_the_units_the_source_expects():
+    target = next(d for d in rollup.load_all() if d["id"] == "lamdong-targets-2025")
+    levels = {f"c{i}": "ntm_nang_cao" for i in range(10)}
+    doc = rollup.evaluate(target, code="68", date="2024-01-01", units=UNITS,
+                          status=_status(levels))
+    nang_cao = doc["conditions"][1]
+    assert nang_cao["total"] == 10 and nang_cao["expected_total"] == 111
+    assert nang_cao["value"] == 100.0  # of the units in the store…
+    assert nang_cao["met"] is None  # …but 101 of the 111 communes are not there
+
+
+def test_applicability_by_level_code_and_date():
+    ids = lambda lv, code, day: [d["id"] for d in rollup.rollups_for(lv, code, day)]
+    assert ids("district", "674", "2024-02-29") == ["vn-district-recognition-2021-2025"]
+    assert ids("district", "674", "2026-03-01") == []
+    assert ids("province", "68", "2024-02-29") == ["lamdong-targets-2025"]
+    assert ids("province", "67", "2024-02-29") == []
+
+
+def test_a_village_rollup_is_just_another_file():
+    units = _units([("x1", "commune", "674"), ("b1", "village", "x1"), ("b2", "village", "x1"),
+                    ("b3", "village", "x1")])
+    (doc,) = rollup.rollups_for("commune", "x1", "2024-01-01", folder=TEST_ROLLUPS)
+    result = rollup.evaluate(doc, code="x1", date="2024-01-01", units=units,
+                             status=_status({"b1": "ntm", "b2": "ntm", "b3": "not_yet"}))
+    assert (result["conditions"][0]["value"], result["met"]) == (66.67, True)
+
+
+def test_the_sample_district(sample_store):
+    doc = status.from_store(sample_store, level="district", source="reported")
+    (rec,) = doc["recognition"]
+    by_id = {c["id"]: c for c in rec["conditions"]}
+    assert (by_id["1"]["count"], by_id["1"]["total"], by_id["1"]["met"]) == (6, 8, False)
+    assert (by_id["2"]["count"], by_id["2"]["met"]) == (1, True)  # Đạ Rsal: 12.5%
+    assert by_id["3"]["met"] is True  # "Do huyện chưa có thị trấn nên đã đạt"
