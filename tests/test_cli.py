@@ -11,7 +11,7 @@ import pytest
 
 from ntmgeo.cli import main
 
-from conftest import LAT, LON, road_feature, store_fingerprint, write_geojson
+from geodata import LAT, LON, road_feature, store_fingerprint, write_geojson
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:

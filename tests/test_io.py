@@ -11,7 +11,7 @@ import pytest
 from ntmgeo import io, settings
 from ntmgeo._errors import CRSError, InputError
 
-from conftest import LAT, LON, road_feature, roads_gdf, write_geojson
+from geodata import LAT, LON, road_feature, roads_gdf, write_geojson
 
 GPX = """<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="phone" xmlns="http://www.topografix.com/GPX/1/1">

@@ -13,7 +13,7 @@ from ntmgeo import layers
 from ntmgeo._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
 from ntmgeo._resources import share_path
 
-from conftest import LAT, LON
+from geodata import LAT, LON
 
 
 def _doc(name: str) -> dict:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from ntmgeo import criteria, status
 from ntmgeo.cli import main
 
-from conftest import write_geojson  # noqa: F401  (shared helpers live in conftest)
 
 TABLE_UNMET = ["2.3", "2.4", "6.1", "6.2", "7.3", "7.4", "7.5", "7.8", "9.3"]
 DISTRICT = criteria.load_set("vn-district-2021-2025")

@@ -410,8 +410,10 @@ def connectivity(communes: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         Aligned to ``communes``: ``reached`` (bool), ``road`` (the connected road passing
         nearest the commune centre, ``None`` when unreached), ``to_road_m`` (from the commune
         centre to that road), ``network_m`` (from the district centre along the roads; NaN
-        when unreached) and ``reason`` (``None``, ``"centre_off_network"`` or
-        ``"no_connected_road"``).
+        when unreached) and ``reason`` why a commune is not reached: ``None`` (it is),
+        ``"centre_off_network"`` (no road within ``snap_m`` of the district centre),
+        ``"no_road_near_centre"`` (none within ``snap_m`` of the commune centre) or
+        ``"not_connected"`` (the roads near it do not lead to the district centre).
 
     Raises
     ------
@@ -424,30 +426,34 @@ def connectivity(communes: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
         given = projected(centres, crs)
         points = gpd.GeoSeries([given.get(code, point) for code, point in points.items()],
                                index=points.index, crs=points.crs)
-    out = pd.DataFrame({"reached": False, "road": None, "to_road_m": np.nan,
-                        "network_m": np.nan, "reason": "no_connected_road"},
-                       index=communes.index)
     start = snap(graph, centre.iloc[:1], max_distance=snap_m)
-    if int(start["edge"].iloc[0]) < 0:
-        out["reason"] = "centre_off_network"
-        return out
-    dist = distances(graph, start)
-    first, first_along = int(start["edge"].iloc[0]), float(start["along"].iloc[0])
-    label = components(graph)
-    mine = np.flatnonzero(label[graph.u] == label[graph.u[first]])
-    hits = snap(_subgraph(graph, mine), points, max_distance=snap_m)
-    for code, edge, along, off in zip(hits.index, hits["edge"], hits["along"],
-                                      hits["distance"], strict=True):
-        if edge < 0:
-            continue
-        k = int(mine[int(edge)])
-        via = min(dist[graph.u[k]] + along, dist[graph.v[k]] + graph.length[k] - along)
-        if k == first:
-            via = min(via, abs(along - first_along) + float(start["distance"].iloc[0]))
-        road = int(graph.road[k])
-        out.loc[code, ["reached", "road", "to_road_m", "network_m", "reason"]] = [
-            True, graph.road_ids[road] if road >= 0 else None, float(off), float(via), None]
-    return out
+    first = int(start["edge"].iloc[0])
+    near = snap(graph, points, max_distance=snap_m)["edge"].to_numpy() >= 0
+    rows = {code: (False, None, np.nan, np.nan,
+                   "centre_off_network" if first < 0 else
+                   "not_connected" if ok else "no_road_near_centre")
+            for code, ok in zip(points.index, near, strict=True)}
+    if first >= 0:
+        dist = distances(graph, start)
+        first_along, first_off = float(start["along"].iloc[0]), float(start["distance"].iloc[0])
+        label = components(graph)
+        mine = np.flatnonzero(label[graph.u] == label[graph.u[first]])
+        hits = snap(_subgraph(graph, mine), points, max_distance=snap_m)
+        for code, edge, along, off in zip(hits.index, hits["edge"], hits["along"],
+                                          hits["distance"], strict=True):
+            if edge < 0:
+                continue
+            k = int(mine[int(edge)])
+            via = min(dist[graph.u[k]] + along, dist[graph.v[k]] + graph.length[k] - along)
+            if k == first:
+                via = min(via, abs(along - first_along) + first_off)
+            road = int(graph.road[k])
+            rows[code] = (True, graph.road_ids[road] if road >= 0 else None, float(off),
+                          float(via), None)
+    out = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["reached", "road", "to_road_m", "network_m", "reason"])
+    out["reached"] = out["reached"].astype(bool)
+    return out.reindex(communes.index)
 
 
 def _subgraph(graph: RoadGraph, keep: np.ndarray) -> RoadGraph:

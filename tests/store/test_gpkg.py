@@ -18,7 +18,7 @@ from ntmgeo._errors import DuplicateIdentityError, StoreError
 from ntmgeo.store import open_store
 from ntmgeo.store.gpkg import GpkgStore
 
-from conftest import LAT, LON, store_fingerprint
+from geodata import LAT, LON, store_fingerprint
 
 
 def _roads(codes: list[str]) -> gpd.GeoDataFrame:
