@@ -13,8 +13,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from shapely.ops import substring
 
 from . import settings
 from ._errors import InputError
@@ -63,18 +61,13 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
     chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
     unknown road is an :class:`InputError` naming the row.
     """
-    from .indicators.roads import parse_chainage
+    from .indicators.roads import cut, parse_chainage, road_lines
 
     if table.empty:
         raise InputError("contains no rows", path=source)
-    metric = roads.to_crs(crs)
-    lines: dict[tuple[str, str], shapely.LineString] = {}
-    for _, road in metric.iterrows():
-        key = (str(road["dist_code"]), str(road["road_code"]))
-        merged = shapely.line_merge(road.geometry)
-        if merged.geom_type == "MultiLineString":  # parts that do not touch: chain them
-            merged = shapely.LineString([c for part in merged.geoms for c in part.coords])
-        lines[key] = merged
+    chained = road_lines(roads, crs=crs)
+    lines = {(str(d), str(c)): g for d, c, g in zip(chained["dist_code"], chained["road_code"],
+                                                     chained.geometry, strict=True)}
     geoms, rows = [], []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
         key = (str(row.get("dist_code", "")).strip(), str(row["road_code"]).strip())
@@ -92,7 +85,7 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
         if end > line.length + 1.0:
             raise InputError(f"'to' ({row['to']}) is beyond the road's end "
                              f"({line.length:.0f} m)", path=source, feature=number, field="to")
-        geoms.append(substring(line, start, min(end, line.length)))
+        geoms.append(cut(line, start, min(end, line.length)))
         side = str(row.get("side", "")).strip().lower()
         rows.append({**row.to_dict(), "side": _SIDE_WORDS.get(side, side) or None,
                      "source_file": Path(source).name})

@@ -191,14 +191,14 @@ class TestReportedValuesAndOwners:
     def test_a_new_report_adds_a_dated_record_and_keeps_history(self, db, capsys):
         from ntmgeo.store import open_store
 
-        assert main(["report", "674", "2.4", "đạt", "--db", str(db), "--date", "2024-10-30",
+        assert main(["report", "674", "9.3", "đạt", "--db", str(db), "--date", "2024-10-30",
                      "--source", "Báo cáo UBND huyện"]) == 0
         store = open_store(db)
         rows = store.read_records("reported_values")
-        assert list(rows[rows["indicator_id"] == "2.4"]["as_of"]) == ["2024-02-29", "2024-10-30"]
+        assert list(rows[rows["indicator_id"] == "9.3"]["as_of"]) == ["2024-02-29", "2024-10-30"]
         early = status.from_store(store, level="district", as_of="2024-06-30")
         late = status.from_store(store, level="district", as_of="2024-10-30")
-        pick = lambda d: next(i for c in d["criteria"] for i in c["indicators"] if i["id"] == "2.4")
+        pick = lambda d: next(i for c in d["criteria"] for i in c["indicators"] if i["id"] == "9.3")
         assert (pick(early)["met"], pick(late)["met"]) == (False, True)
 
     def test_a_number_is_judged_against_the_threshold(self, db, capsys):

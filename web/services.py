@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import LineString, MultiLineString, box, mapping
+from shapely.geometry import MultiLineString, box, mapping
 
 from ntmgeo import criteria as criteria_mod
 from ntmgeo import greening as greening_mod
@@ -32,6 +32,7 @@ from ntmgeo import i18n as core_i18n
 from ntmgeo import status as status_mod
 from ntmgeo import units as units_mod
 from ntmgeo._errors import CriterionDataMissing
+from ntmgeo.indicators.roads import chainage, cut, road_lines
 from ntmgeo.layers import load_schema
 from ntmgeo.store import Store
 
@@ -179,73 +180,6 @@ def _is_coverage(geoms: np.ndarray) -> bool:
         return False
 
 
-def road_line(geom: Any) -> LineString | MultiLineString:
-    """A road's (projected) geometry as one chain, the way indicator 2.3 measures chainage:
-    touching parts merged, separate parts chained end to nearest end, starting from the first
-    point of the first part (:mod:`ntmgeo.indicators.roads`)."""
-    if geom.geom_type == "LineString":
-        return geom
-    if len(geom.geoms) == 1:
-        return geom.geoms[0]
-    first = shapely.Point(geom.geoms[0].coords[0])
-    merged = shapely.line_merge(shapely.union_all(geom.geoms))
-    parts = list(getattr(merged, "geoms", [merged]))
-    if len(parts) == 1:
-        line = parts[0]
-        return line if first.distance(shapely.Point(line.coords[0])) <= first.distance(
-            shapely.Point(line.coords[-1])) else line.reverse()
-    chain: list[LineString] = []
-    end = first
-    while parts:
-        best = min(range(len(parts)), key=lambda i: min(
-            end.distance(shapely.Point(parts[i].coords[0])),
-            end.distance(shapely.Point(parts[i].coords[-1]))))
-        part = parts.pop(best)
-        if end.distance(shapely.Point(part.coords[-1])) < end.distance(
-                shapely.Point(part.coords[0])):
-            part = part.reverse()
-        chain.append(part)
-        end = shapely.Point(part.coords[-1])
-    return MultiLineString(chain)
-
-
-def cut(line: LineString | MultiLineString, from_m: float, to_m: float) -> Any:
-    """The part of ``line`` (projected, metres) between chainages ``from_m`` and ``to_m``;
-    the parts of a chained road are measured one after the other, gaps not counted."""
-    pieces = [LineString(xy) for xy in _Chain(line).cut(from_m, to_m) if len(xy) > 1]
-    if not pieces:
-        return LineString()
-    return pieces[0] if len(pieces) == 1 else MultiLineString(pieces)
-
-
-class _Chain:
-    """A road's chained parts with the cumulative length at each vertex, to cut many
-    stretches quickly (coordinates, not shapely objects)."""
-
-    def __init__(self, line: LineString | MultiLineString) -> None:
-        parts = list(getattr(line, "geoms", [line]))
-        self.parts = []
-        offset = 0.0
-        for part in parts:
-            xy = np.asarray(part.coords)[:, :2]
-            cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
-            self.parts.append((offset, xy, cum))
-            offset += cum[-1]
-
-    def cut(self, from_m: float, to_m: float) -> list[np.ndarray]:
-        """Coordinates between the two chainages, one array per part of the road it spans."""
-        out: list[np.ndarray] = []
-        for offset, xy, cum in self.parts:
-            lo, hi = max(from_m - offset, 0.0), min(to_m - offset, cum[-1])
-            if hi <= lo:
-                continue
-            inner = np.nonzero((cum > lo) & (cum < hi))[0]
-            ends = np.column_stack([np.interp([lo, hi], cum, xy[:, 0]),
-                                    np.interp([lo, hi], cum, xy[:, 1])])
-            out.append(np.vstack([ends[:1], xy[inner], ends[1:]]))
-        return out
-
-
 def _road_summary(road: dict[str, Any]) -> dict[str, Any]:
     """A road of the greening document without its survey ids (for the map)."""
     keep = ("from_m", "to_m", "label", "length_m")
@@ -258,14 +192,6 @@ def _road_summary(road: dict[str, Any]) -> dict[str, Any]:
             "gaps": [{k: g.get(k) for k in keep if k in g} | {"label": g.get("label") or (
                 f"{chainage(g.get('from_m'))} → {chainage(g.get('to_m'))}")}
                 for g in road.get("gaps") or []]}
-
-
-def chainage(metres: float | None) -> str:
-    """'Km1+750' for 1750 m (the notation of Vietnamese road documents)."""
-    if metres is None:
-        return ""
-    m = round(float(metres))
-    return f"Km{m // 1000}+{m % 1000:03d}"
 
 
 # ------------------------------------------------------------------------------ the service
@@ -409,9 +335,10 @@ class DataService:
         doc = self.greening(as_of=as_of)
         roads = greening_mod.district_roads(self.layer("roads"))
         measure = self.store.measure_crs
-        lines = {(str(r.dist_code), str(r.road_code)): road_line(g)
-                 for r, g in zip(roads.itertuples(), roads.geometry.to_crs(measure),
-                                 strict=True) if g is not None}
+        chained = road_lines(roads[roads.geometry.notna()], crs=measure) if len(roads) else None
+        lines = {} if chained is None else {
+            (str(d), str(c)): g for d, c, g in zip(chained["dist_code"], chained["road_code"],
+                                                   chained.geometry, strict=True)}
         rows, geoms, summaries = [], [], []
         for road in doc.get("roads", []):
             key = (str(road.get("dist_code")), str(road.get("road_code")))
@@ -419,12 +346,10 @@ class DataService:
             line = lines.get(key)
             if line is None:
                 continue
-            chain = _Chain(line)
             for kind in ("stretches", "gaps"):
                 parts = road.get(kind) or []
-                pieces = [xy for p in parts for xy in chain.cut(float(p["from_m"]),
-                                                                   float(p["to_m"]))
-                          if len(xy) > 1]
+                pieces = [piece for p in parts for piece in shapely.get_parts(
+                    cut(line, float(p["from_m"]), float(p["to_m"]))) if not piece.is_empty]
                 if not pieces:
                     continue
                 rows.append({"kind": "stretch" if kind == "stretches" else "gap",

@@ -75,7 +75,9 @@ __all__ = [
     "HARD_SURFACES",
     "SIDES",
     "chainage",
+    "cut",
     "parse_chainage",
+    "road_lines",
     "roads_to_standard",
     "tree_lined",
 ]
@@ -939,6 +941,54 @@ def _check_options(side: str, tolerance: float, max_point_gap: float, threshold:
     if not 0 <= threshold <= 1:
         msg = f"threshold is a fraction between 0 and 1, got {threshold!r}"
         raise ValueError(msg)
+
+
+def road_lines(roads: gpd.GeoDataFrame, *, crs: str) -> gpd.GeoDataFrame:
+    """One line per road (``dist_code``, ``road_code``), in ``crs``: the road's features and
+    parts dissolved and chained, the geometry along which :func:`tree_lined` measures
+    chainage (Km0 at the start of the first part; separate parts follow one another, the
+    gaps between them not counted).
+
+    Parameters
+    ----------
+    roads : geopandas.GeoDataFrame
+        Road features with ``dist_code`` and ``road_code``, in any CRS.
+    crs : str
+        A projected CRS in metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``dist_code``, ``road_code`` and a (Multi)LineString per road, sorted by identity.
+    """
+    metric = projected(roads, crs)
+    number, dist, code = _road_identity(metric)
+    lines = _dissolve_roads(np.asarray(metric.geometry.values, dtype=object), number, len(dist))
+    return gpd.GeoDataFrame({"dist_code": dist, "road_code": code}, geometry=lines, crs=crs)
+
+
+def cut(line: shapely.Geometry, from_m: float, to_m: float) -> shapely.Geometry:
+    """The part of a road line (from :func:`road_lines`) between two chainages, in metres.
+
+    Parts of a multi-part road are measured one after the other; a stretch that spans two
+    parts comes back as a MultiLineString.
+    """
+    pieces = []
+    offset = 0.0
+    for part in shapely.get_parts(line):
+        xy = shapely.get_coordinates(part)
+        cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+        lo, hi = max(from_m - offset, 0.0), min(to_m - offset, cum[-1])
+        offset += cum[-1]
+        if hi <= lo:
+            continue
+        inner = np.flatnonzero((cum > lo) & (cum < hi))
+        ends = np.column_stack([np.interp([lo, hi], cum, xy[:, 0]),
+                                np.interp([lo, hi], cum, xy[:, 1])])
+        pieces.append(shapely.LineString(np.vstack([ends[:1], xy[inner], ends[1:]])))
+    if not pieces:
+        return shapely.LineString()
+    return pieces[0] if len(pieces) == 1 else shapely.MultiLineString(pieces)
 
 
 def tree_lined(

@@ -643,3 +643,33 @@ class TestRoadsToStandard:
         roads = self.frame([("674", "ĐH43", ["asphalt_concrete"], None, None, 1000)]).iloc[:0]
         assert ind.roads_to_standard(roads, crs=CRS_M) == {
             "roads": [], "total": {"length_km": 0.0, "standard_km": 0.0, "ratio": None}}
+
+
+def test_road_lines_and_cut_follow_the_chain_of_parts():
+    # two parts stored out of order and one reversed: chained from the first part's start
+    a = LineString([(583000, 1338000), (583100, 1338000)])
+    b = LineString([(583300, 1338000), (583200, 1338000)])  # reversed, 100 m after a gap
+    roads = gpd.GeoDataFrame({"dist_code": ["674"], "road_code": ["ĐH46"]},
+                             geometry=[MultiLineString([a, b])], crs="EPSG:5899")
+    (line,) = ind.road_lines(roads, crs="EPSG:5899").geometry
+    assert [round(p.length) for p in line.geoms] == [100, 100]
+    assert line.geoms[1].coords[0] == (583200, 1338000)
+    piece = ind.cut(line, 50, 150)  # 50 m of a, then 50 m of b (gap not counted)
+    assert round(piece.length) == 100
+    assert piece.geoms[1].coords[0] == (583200, 1338000)
+    assert piece.geoms[1].coords[-1] == (583250, 1338000)
+    assert ind.cut(LineString([(0, 0), (10, 0)]), 2, 5).length == pytest.approx(3)
+
+
+def test_cut_stretches_have_the_lengths_tree_lined_reports(sample_store):
+    from ntmgeo import greening
+
+    doc = greening.from_store(sample_store)
+    lines = ind.road_lines(greening.district_roads(sample_store.read_layer("roads")),
+                                 crs=sample_store.measure_crs)
+    by_key = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"],
+                                           lines.geometry, strict=True)}
+    for road in doc["roads"]:
+        line = by_key[(road["dist_code"], road["road_code"])]
+        total = sum(ind.cut(line, s["from_m"], s["to_m"]).length for s in road["stretches"])
+        assert total / 1000 == pytest.approx(road["greened_km"], abs=0.002)

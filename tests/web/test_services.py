@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry import Polygon
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +41,6 @@ def test_limit_simplify_date(services):
                       (services.parse_date, "2023-02-29")):
         with pytest.raises(services.ParamError):
             func(arg, 5) if func is services.parse_limit else func(arg)
-
-
-@pytest.mark.parametrize(("metres", "text"), [(0, "Km0+000"), (1750, "Km1+750"),
-                                              (106020, "Km106+020"), (999.6, "Km1+000")])
-def test_chainage(services, metres, text):
-    assert services.chainage(metres) == text
-
-
-def test_cut_follows_the_chain_of_parts(services):
-    # two parts stored out of order and one reversed: chained from the first part's start
-    a = LineString([(0, 0), (100, 0)])
-    b = LineString([(300, 0), (200, 0)])  # reversed, 100 m after a gap
-    road = services.road_line(MultiLineString([a, b]))
-    assert [round(p.length) for p in road.geoms] == [100, 100]
-    assert road.geoms[1].coords[0] == (200, 0)
-    piece = services.cut(road, 50, 150)  # 50 m of a, then 50 m of b (gap not counted)
-    assert round(piece.length) == 100
-    assert piece.geoms[1].coords[0] == (200, 0) and piece.geoms[1].coords[-1] == (250, 0)
-    assert services.cut(LineString([(0, 0), (10, 0)]), 2, 5).length == pytest.approx(3)
 
 
 def test_simplify_keeps_a_coverage_a_coverage(services):
