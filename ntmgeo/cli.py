@@ -402,18 +402,26 @@ _EXPORTERS = {"shp": "to_shapefiles", "gpkg": "to_gpkg", "geojson": "to_geojson"
               help="Output file (.zip for shp and geojson).")
 @click.option("--crs", default=None,
               help="EPSG code for shp/gpkg (default: the province's VN-2000 TM-3 zone).")
-@click.option("--layers", "layer_list", default=None, help="Comma-separated layer names.")
+@click.option("--layers", "layer_list", default=None,
+              help="Comma-separated layer names, stored (admin_units, roads, …) or derived "
+                   "(communes_status, roads_greening, tree_lined, gaps); default: all.")
 @click.option("--json", "as_json", is_flag=True)
 def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | None,
            as_json: bool) -> None:
     """Export layers for the provincial GIS, verified by reading them back."""
     from . import export as export_mod
 
+    from . import derived
+
     store = open_store(db)
+    extra = derived.export_layers(store)
     names = [n.strip() for n in layer_list.split(",")] if layer_list else None
-    for name in names or []:
-        layers.load_schema(name)
-    kwargs: dict[str, Any] = {"layers": names}
+    if names is not None:
+        extra = {k: v for k, v in extra.items() if k in names}
+        names = [n for n in names if n not in extra]
+        for name in names:
+            layers.load_schema(name)
+    kwargs: dict[str, Any] = {"layers": names, "extra_layers": extra}
     if fmt in ("shp", "gpkg"):
         kwargs["crs"] = crs
     elif crs is not None:

@@ -69,6 +69,7 @@ around a route, and about the depth of a roadside village in the mountain distri
 _DISTANCE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|m)?\s*$", re.IGNORECASE)
 _WGS84 = "EPSG:4326"
 _OUT_PRECISION = 1e-7  # degrees (about 1 cm) for the GeoJSON geometry
+_QUAD_SEGS = 32  # a buffered point is a 128-gon: its area is 0.04% short of the circle's
 
 
 def parse_distance(text: str | float) -> float:
@@ -161,17 +162,18 @@ def reach(facilities: gpd.GeoDataFrame, within_m: float, *, crs: str, network: b
     if not len(geoms):
         return shapely.Polygon()
     if not network:
-        return shapely.union_all(shapely.buffer(geoms, within_m))
+        return shapely.union_all(shapely.buffer(geoms, within_m, quad_segs=_QUAD_SEGS))
     if graph is None:
         if roads is None:
             raise ValueError("network=True needs the roads (or their graph)")
         graph = network_ind.road_graph(roads, crs=crs)
     sources = network_ind.snap(graph, gpd.GeoSeries(geoms, crs=crs), max_distance=snap_m)
     lines = network_ind.reach(graph, sources, within_m)
-    around = shapely.union_all(shapely.buffer(geoms, min(access_m, within_m)))
+    around = shapely.union_all(shapely.buffer(geoms, min(access_m, within_m),
+                                              quad_segs=_QUAD_SEGS))
     if shapely.is_empty(lines):
         return around
-    return shapely.union(shapely.buffer(lines, access_m), around)
+    return shapely.union(shapely.buffer(lines, access_m, quad_segs=_QUAD_SEGS), around)
 
 
 def _population(units: gpd.GeoDataFrame) -> np.ndarray:

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
+from ntmgeo import derived
 from ntmgeo import export as export_mod
 from ntmgeo import ingest
 from ntmgeo import report as report_mod
@@ -174,7 +175,7 @@ def export(fmt: str) -> Response:
         elif fmt in _DOWNLOADS:
             func, mimetype, suffix = _DOWNLOADS[fmt]
             target = folder / f"{stem}{suffix}"
-            getattr(export_mod, func)(store, target)
+            getattr(export_mod, func)(store, target, extra_layers=derived.export_layers(store))
         else:
             abort(404)
         data = target.read_bytes()

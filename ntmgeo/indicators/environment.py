@@ -103,7 +103,8 @@ def cluster_green_share(clusters: gpd.GeoDataFrame, green: gpd.GeoDataFrame, *, 
     ok = has_area & (area > 0)
     share = np.divide(green_m2, area, out=np.full(len(area), np.nan), where=ok)
     met = [bool(s >= min_share - 1e-12) if o else None for s, o in zip(share, ok, strict=True)]
-    return pd.DataFrame({"area_m2": area, "green_m2": green_m2, "share": share, "met": met},
+    return pd.DataFrame({"area_m2": area, "green_m2": green_m2, "share": share,
+                         "met": pd.Series(met, index=clusters.index, dtype=object)},
                         index=clusters.index)
 
 

@@ -450,10 +450,14 @@ def connectivity(communes: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
             road = int(graph.road[k])
             rows[code] = (True, graph.road_ids[road] if road >= 0 else None, float(off),
                           float(via), None)
-    out = pd.DataFrame.from_dict(rows, orient="index",
-                                 columns=["reached", "road", "to_road_m", "network_m", "reason"])
-    out["reached"] = out["reached"].astype(bool)
-    return out.reindex(communes.index)
+    order = [rows[code] for code in communes.index]
+    return pd.DataFrame({
+        "reached": np.array([r[0] for r in order], dtype=bool),
+        "road": pd.Series([r[1] for r in order], index=communes.index, dtype=object),
+        "to_road_m": np.array([r[2] for r in order], dtype=float),
+        "network_m": np.array([r[3] for r in order], dtype=float),
+        "reason": pd.Series([r[4] for r in order], index=communes.index, dtype=object),
+    }, index=communes.index)
 
 
 def _subgraph(graph: RoadGraph, keep: np.ndarray) -> RoadGraph:

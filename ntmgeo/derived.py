@@ -1,0 +1,138 @@
+"""Derived layers for the provincial GIS: what ntmgeo computes, as layers with a field spec.
+
+Communes with their NTM level and criteria met; district roads with their length, tree-lined
+km, ratio and the 2.2 flag; the tree-lined stretches and the gaps as lines of their own. The
+figures come from the same functions the CLI prints and the map shows
+(:mod:`ntmgeo.status`, :mod:`ntmgeo.greening`, :mod:`ntmgeo.indicators.roads`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from . import greening as greening_mod
+from . import status as status_mod
+from . import units as units_mod
+from ._errors import CriterionDataMissing
+from .indicators import roads as roads_ind
+from .store import Store
+
+__all__ = ["export_layers"]
+
+
+def _f(name: str, shp: str, kind: str, vi: str, en: str, unit: str | None = None
+       ) -> dict[str, Any]:
+    return {"name": name, "shp_name": shp, "type": kind, "label": {"vi": vi, "en": en},
+            "unit": unit}
+
+
+COMMUNE_FIELDS = [
+    _f("comm_code", "comm_code", "text", "Mã xã", "Commune code"),
+    _f("name", "name", "text", "Tên xã", "Commune"),
+    _f("ntm_level", "ntm_level", "text", "Mức đạt chuẩn NTM", "NTM level"),
+    _f("criteria_met", "crit_met", "integer", "Số tiêu chí đạt", "Criteria met"),
+    _f("criteria_total", "crit_total", "integer", "Tổng số tiêu chí", "Criteria in the set"),
+    _f("unmet_criteria", "unmet", "list", "Tiêu chí chưa đạt", "Unmet criteria"),
+    _f("as_of", "as_of", "date", "Tính đến ngày", "As of"),
+]
+ROAD_FIELDS = [
+    _f("dist_code", "dist_code", "text", "Mã huyện", "District code"),
+    _f("road_code", "road_code", "text", "Số hiệu đường", "Road code"),
+    _f("length_km", "length_km", "real", "Chiều dài đo trên bản đồ", "Measured length", "km"),
+    _f("greened_km", "green_km", "real", "Chiều dài đã trồng cây xanh", "Tree-lined length",
+       "km"),
+    _f("ratio", "green_pct", "real", "Tỷ lệ trồng cây xanh (chỉ tiêu 2.3)",
+       "Tree-lined share (indicator 2.3)", "%"),
+    _f("to_standard", "std_2_2", "boolean", "Đạt chuẩn (chỉ tiêu 2.2)",
+       "Up to standard (indicator 2.2)"),
+    _f("standard_km", "std_km", "real", "Chiều dài đạt chuẩn", "Length up to standard", "km"),
+]
+STRETCH_FIELDS = [
+    _f("dist_code", "dist_code", "text", "Mã huyện", "District code"),
+    _f("road_code", "road_code", "text", "Số hiệu đường", "Road code"),
+    _f("from_m", "from_m", "real", "Từ lý trình", "From chainage", "m"),
+    _f("to_m", "to_m", "real", "Đến lý trình", "To chainage", "m"),
+    _f("chainage", "chainage", "text", "Lý trình", "Chainage"),
+    _f("length_m", "length_m", "real", "Chiều dài", "Length", "m"),
+]
+
+
+def _communes(store: Store, as_of: str) -> gpd.GeoDataFrame:
+    units = store.read_layer("admin_units")
+    communes = units_mod.valid_on(units, as_of, level="commune")
+    try:
+        doc = status_mod.commune_document(store, units, as_of=as_of)
+    except CriterionDataMissing:
+        return gpd.GeoDataFrame(columns=[f["name"] for f in COMMUNE_FIELDS], geometry=[],
+                                crs=units.crs)
+    by_key = {(c["comm_code"], str(c["valid_from"])): c for c in doc["communes"]}
+    rows = []
+    for _, unit in communes.iterrows():
+        entry = by_key.get((str(unit["code"]), str(unit["valid_from"])), {})
+        unmet = [x["id"] for x in entry.get("criteria") or [] if x["met"] is False]
+        rows.append({"comm_code": str(unit["code"]), "name": unit["name"],
+                     "ntm_level": entry.get("level"), "criteria_met": entry.get("criteria_met"),
+                     "criteria_total": entry.get("criteria_total"),
+                     "unmet_criteria": unmet or None, "as_of": entry.get("as_of")})
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=list(communes.geometry),
+                            crs=units.crs)
+
+
+def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFrame, ...]:
+    crs = store.measure_crs
+    roads = greening_mod.district_roads(store.read_layer("roads"))
+    empty_cols = [f["name"] for f in ROAD_FIELDS]
+    if roads.empty:
+        empty = gpd.GeoDataFrame(columns=empty_cols, geometry=[], crs=crs)
+        return empty, empty, empty
+    doc = greening_mod.from_store(store, as_of=as_of)
+    standard = {(r["dist_code"], r["road_code"]): r
+                for r in roads_ind.roads_to_standard(roads, crs=crs)["roads"]}
+    lines = roads_ind.road_lines(roads, crs=crs)
+    geom = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"], lines.geometry,
+                                         strict=True)}
+    road_rows, stretch_rows, gap_rows = [], [], []
+    road_geoms, stretch_geoms, gap_geoms = [], [], []
+    for road in doc["roads"]:
+        key = (road["dist_code"], road["road_code"])
+        std = standard.get(key, {})
+        road_rows.append({"dist_code": key[0], "road_code": key[1],
+                          "length_km": road["length_km"], "greened_km": road["greened_km"],
+                          "ratio": None if road["ratio"] is None else round(100 * road["ratio"],
+                                                                            2),
+                          "to_standard": std.get("to_standard"),
+                          "standard_km": std.get("standard_km")})
+        road_geoms.append(geom[key])
+        for kind, rows, geoms in (("stretches", stretch_rows, stretch_geoms),
+                                  ("gaps", gap_rows, gap_geoms)):
+            for part in road[kind]:
+                rows.append({"dist_code": key[0], "road_code": key[1],
+                             "from_m": part["from_m"], "to_m": part["to_m"],
+                             "chainage": part["label"],
+                             "length_m": round(part["to_m"] - part["from_m"], 1)})
+                geoms.append(roads_ind.cut(geom[key], part["from_m"], part["to_m"]))
+    return (gpd.GeoDataFrame(pd.DataFrame(road_rows), geometry=road_geoms, crs=crs),
+            gpd.GeoDataFrame(pd.DataFrame(stretch_rows), geometry=stretch_geoms, crs=crs),
+            gpd.GeoDataFrame(pd.DataFrame(gap_rows), geometry=gap_geoms, crs=crs))
+
+
+def export_layers(store: Store, *, as_of: str | None = None) -> dict[str, Any]:
+    """The derived layers as ``{name: (GeoDataFrame, field spec, title)}`` for
+    :mod:`ntmgeo.export` (``extra_layers``)."""
+    day = as_of or status_mod.default_as_of(store)
+    roads, stretches, gaps = _roads_and_stretches(store, as_of)
+    return {
+        "communes_status": (_communes(store, day), COMMUNE_FIELDS,
+                            {"vi": "Xã theo mức đạt chuẩn NTM", "en": "Communes by NTM level"}),
+        "roads_greening": (roads, ROAD_FIELDS,
+                           {"vi": "Đường huyện: cây xanh và đạt chuẩn",
+                            "en": "District roads: greening and standard"}),
+        "tree_lined": (stretches, STRETCH_FIELDS,
+                       {"vi": "Đoạn đường đã trồng cây xanh", "en": "Tree-lined stretches"}),
+        "gaps": (gaps, STRETCH_FIELDS,
+                 {"vi": "Đoạn đường chưa có cây xanh (cần trồng)",
+                  "en": "Stretches without trees (to plant)"}),
+    }
