@@ -1,0 +1,194 @@
+"""Indicators computed from the layers (ntmgeo.computed) on the Đam Rông sample, in the status.
+
+The sample's drawn works, green land and roads must give the plan's table (29/02/2024); an
+import of new geometry must change exactly the indicators it bears on.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, mapping
+
+from ntmgeo import datasets, status
+from ntmgeo.cli import main
+from ntmgeo.computed import REGISTRY
+from ntmgeo.indicators import environment as env_ind
+from ntmgeo.indicators import network as net_ind
+from ntmgeo.store import open_store
+
+from geodata import write_geojson
+
+COMPUTED_UNMET = ["2.4", "6.1", "6.2", "7.3", "7.4", "7.5", "7.8"]
+AS_OF = "2024-02-29"
+
+
+def indicators(doc: dict) -> dict[str, dict]:
+    return {i["id"]: i for c in doc["criteria"] for i in (c["indicators"] or [])}
+
+
+def mets(store) -> dict[str, tuple]:
+    doc = status.from_store(store, level="district", as_of=AS_OF)
+    return {k: (i["met"], i["source"]) for k, i in indicators(doc).items()}
+
+
+def sample_features(layer: str) -> list[dict]:
+    path = datasets.get_path("damrong") / f"{layer}.geojson"
+    return json.loads(path.read_text(encoding="utf-8"))["features"]
+
+
+def import_layer(db: Path, layer: str, features: list[dict], *, replace: bool) -> None:
+    path = write_geojson(db.parent / f"{layer}-new.geojson", features)
+    args = ["import", layer, str(path), "--db", str(db)] + (["--replace"] if replace else [])
+    assert main(args) == 0
+
+
+class TestSample:
+    def test_computed_indicators_agree_with_the_plans_table(self, sample_store):
+        doc = status.from_store(sample_store, level="district")
+        ind = indicators(doc)
+        for iid in COMPUTED_UNMET:
+            assert (ind[iid]["source"], ind[iid]["met"]) == ("computed", False), iid
+            assert ind[iid]["reported"]["met"] is False, iid
+        assert (ind["7.6"]["source"], ind["7.6"]["met"]) == ("computed", True)
+        assert ind["7.6"]["value"] == pytest.approx(4.5)
+        assert ind["7.6"]["value_text"] == "243,976 m² / 54,217 people (2019) = 4.50 m²/person"
+        assert (ind["7.5"]["value"], ind["7.8"]["value"]) == (5.0, 62.5)
+        # 2.1: the drawn roads do not connect the communes: the reported value stands.
+        assert (ind["2.1"]["source"], ind["2.1"]["met"]) == ("reported", True)
+        disagreeing = {d["id"] for d in doc["summary"]["disagreements"]
+                       if d["kind"] == "indicator"}
+        assert not disagreeing & {"2.1", "7.6", *COMPUTED_UNMET}
+
+    def test_the_features_behind_the_values(self, sample_store):
+        ind = indicators(status.from_store(sample_store, level="district"))
+        assert ind["7.8"]["features"] == ["sites:dr-waste-24853", "sites:dr-waste-24856",
+                                          "sites:dr-waste-24874"]
+        assert ind["2.4"]["features"] == ["sites:dr-bus-station"]
+        assert ind["6.2"]["features"] == ["sites:dr-market"]
+        assert ind["7.5"]["features"] == ["sites:dr-ind-cluster"]
+        assert ind["7.6"]["features"][0] == "admin_units:674"
+        assert len(ind["7.6"]["features"]) == 9
+        for iid in ("2.4", "6.1", "7.3", "7.4", "7.5", "7.8"):
+            assert ind[iid]["as_of"] == AS_OF
+
+    def test_what_the_drawn_roads_reach(self, sample_store):
+        units = sample_store.read_layer("admin_units")
+        communes = units[(units["level"] == "commune") & units["valid_to"].notna()]
+        sites = sample_store.read_layer("sites")
+        centre = net_ind.district_centre(sites)
+        assert centre["site_id"] == "dr-bus-station"
+        res = net_ind.connectivity(communes.set_index("code"), sample_store.read_layer("roads"),
+                                   gpd.GeoSeries([centre.geometry], crs=sites.crs),
+                                   crs=sample_store.measure_crs)
+        assert list(res.index[res["reached"]]) == ["24877"]  # Rô Men, where the centre is
+        assert not res["reached"].all()
+        assert REGISTRY["road_connectivity"](sample_store, AS_OF) is None
+
+    def test_no_unit_no_value(self, sample_store):
+        # After the reform there is no district: nothing to compute for.
+        for name in ("site_market", "cluster_green_share", "public_green_per_person",
+                     "road_connectivity", "waste_points_env_infrastructure"):
+            assert REGISTRY[name](sample_store, "2025-12-31") is None
+
+
+class TestImports:
+    @pytest.fixture
+    def db(self, tmp_path, capsys):
+        path = tmp_path / "s.gpkg"
+        assert main(["init", str(path), "--sample", "damrong"]) == 0
+        capsys.readouterr()
+        return path
+
+    def _flipped(self, before: dict, after: dict) -> dict[str, tuple]:
+        return {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+
+    def test_a_completed_market_flips_6_2_only(self, db):
+        before = mets(open_store(db))
+        features = copy.deepcopy(sample_features("sites"))
+        for f in features:
+            if f["properties"]["site_id"] == "dr-market":
+                f["properties"]["status"] = "completed"
+        import_layer(db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(db))) == {
+            "6.2": ((False, "computed"), (True, "computed"))}
+
+    def test_a_completed_class_iv_bus_station_flips_2_4_only(self, db):
+        before = mets(open_store(db))
+        features = copy.deepcopy(sample_features("sites"))
+        for f in features:
+            if f["properties"]["site_id"] == "dr-bus-station":
+                f["properties"]["status"] = "completed"
+        import_layer(db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(db))) == {
+            "2.4": ((False, "computed"), (True, "computed"))}
+
+    def test_green_land_in_the_cluster_to_ten_percent_flips_7_5_only(self, db):
+        store = open_store(db)
+        before = mets(store)
+        sites = store.read_layer("sites").to_crs(store.measure_crs)
+        cluster = sites.loc[sites["site_id"] == "dr-ind-cluster", "geometry"].iloc[0]
+        # A 20,000 m² square around the middle of the cluster (its belt runs along the edge).
+        middle = cluster.representative_point()
+        square = middle.buffer(70.72, cap_style="square")
+        assert cluster.contains(square)
+        wgs = gpd.GeoSeries([square], crs=store.measure_crs).to_crs("EPSG:4326").iloc[0]
+        import_layer(db, "green_areas", [{"type": "Feature", "geometry": mapping(wgs),
+                                          "properties": {"area_id": "dr-green-ccn-2",
+                                                         "green_type": "industrial_cluster",
+                                                         "site_id": "dr-ind-cluster"}}],
+                     replace=False)
+        after_store = open_store(db)
+        assert self._flipped(before, mets(after_store)) == {
+            "7.5": ((False, "computed"), (True, "computed"))}
+        doc = indicators(status.from_store(after_store, level="district", as_of=AS_OF))
+        assert doc["7.5"]["value"] == pytest.approx(10.71, abs=0.01)
+        assert doc["7.6"]["value"] == pytest.approx(4.5)  # public green land unchanged
+
+    def test_infrastructure_at_every_waste_point_flips_7_8_only(self, db):
+        before = mets(open_store(db))
+        features = copy.deepcopy(sample_features("sites"))
+        for f in features:
+            if f["properties"]["site_type"] == "waste_collection_point":
+                f["properties"]["env_infrastructure"] = True
+        import_layer(db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(db))) == {
+            "7.8": ((False, "computed"), (True, "computed"))}
+
+    def test_roads_to_every_commune_let_2_1_be_computed(self, db):
+        store = open_store(db)
+        before = mets(store)
+        units = store.read_layer("admin_units")
+        communes = units[(units["level"] == "commune") & units["valid_to"].notna()]
+        bus = store.read_layer("sites").set_index("site_id").geometry["dr-bus-station"]
+        # A commune road from the bus station to every commune's centre (drawn for the test).
+        roads = [{"type": "Feature",
+                  "geometry": mapping(LineString([bus, c.representative_point()])),
+                  "properties": {"dist_code": "674", "road_code": f"X{code}",
+                                 "road_class": "ĐX"}}
+                 for code, c in zip(communes["code"], communes.geometry, strict=True)]
+        import_layer(db, "roads", roads, replace=False)
+        after = mets(open_store(db))
+        assert self._flipped(before, after) == {"2.1": ((True, "reported"), (True, "computed"))}
+        ind = indicators(status.from_store(open_store(db), level="district", as_of=AS_OF))
+        assert ind["2.1"]["features"][0] == "sites:dr-bus-station"
+        assert ind["2.1"]["value_text"].startswith("8/8 communes reached")
+
+    def test_no_population_figure_no_value(self, db):
+        features = copy.deepcopy(sample_features("admin_units"))
+        for f in features:
+            if f["properties"]["code"] == "674":
+                f["properties"]["population"] = None
+                f["properties"]["population_year"] = None
+                f["properties"]["population_source"] = None
+        import_layer(db, "admin_units", features, replace=True)
+        store = open_store(db)
+        value = REGISTRY["public_green_per_person"](store, AS_OF)
+        assert (value.value, value.met) == (None, None)
+        assert value.value_text == env_ind.NO_POPULATION
+        ind = indicators(status.from_store(store, level="district", as_of=AS_OF))
+        assert (ind["7.6"]["source"], ind["7.6"]["value"]) == ("reported", 4.5)
