@@ -324,6 +324,51 @@ def targets(db: Path, code: str, level: str, as_of: str | None, as_json: bool) -
                 _out.print(t("partial_rollup", counted=counted, n=n, level=lvl))
 
 
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--as-of", "as_of", default=None, help="Date (YYYY-MM-DD); default: the latest "
+                                                     "date in the store.")
+@click.option("--since", default=None, help="First quarter of the indicator history "
+                                            "(default: one year before --as-of).")
+@click.option("--json", "as_json", is_flag=True)
+def progress(db: Path, as_of: str | None, since: str | None, as_json: bool) -> None:
+    """Progress and deadlines: tree-lined km by month, indicators met by quarter, works
+    overdue against the plan's dates."""
+    import datetime as dt
+
+    from . import progress as progress_mod
+
+    store = open_store(db)
+    day = _check_date(as_of) if as_of else status_mod.default_as_of(store)
+    start = _check_date(since) if since else (
+        dt.date.fromisoformat(day) - dt.timedelta(days=365)).isoformat()
+    doc = {"as_of": day,
+           "greening_by_month": progress_mod.greening_by_month(store, until=day),
+           "indicators_by_quarter": progress_mod.indicators_by_quarter(store, start=start,
+                                                                       until=day),
+           "overdue": progress_mod.overdue(store, as_of=day)}
+    if as_json:
+        _echo_json(doc)
+        return
+    _out.print(t("progress_greening"))
+    for row in doc["greening_by_month"]:
+        _out.print(f"  {row['as_of']}: {row['greened_km']:.2f}/{row['length_km']:.2f} km "
+                   f"({row['ratio']:.2%})", highlight=False)
+    _out.print(t("progress_quarters"))
+    for row in doc["indicators_by_quarter"]:
+        if "error" in row:
+            _out.print(f"  {row['as_of']}: {row['error']}", highlight=False)
+        else:
+            _out.print(f"  {row['as_of']}: {row['indicators_met']}/{row['indicators_total']} · "
+                       f"{row['criteria_met']}/{row['criteria_total']}", highlight=False)
+    _out.print(t("progress_overdue", d=day))
+    for item in doc["overdue"]:
+        _out.print(f"  {item['indicator'] or ''} {item['name']}: {item['deadline']} "
+                   f"(+{item['days_late']} {t('days')})", highlight=False)
+    if not doc["overdue"]:
+        _out.print(t("department_none"))
+
+
 # ----------------------------------------------------------------------------------- greening
 @cli.command()
 @click.option("--db", "db", type=click.Path(path_type=Path), default=None,

@@ -1,4 +1,4 @@
-"""Infrastructure coverage: who lives within reach of a kind of facility, and the road km by surface.
+"""Infrastructure coverage: who is within reach of a kind of facility; road km by surface.
 
 Two questions a plan asks of its infrastructure, per administrative unit:
 
@@ -94,8 +94,10 @@ def parse_distance(text: str | float) -> float:
 
     Examples
     --------
-    >>> parse_distance("5km"), parse_distance("500m"), parse_distance("2.5 km"), parse_distance("750")
-    (5000.0, 500.0, 2500.0, 750.0)
+    >>> parse_distance("5km"), parse_distance("500m"), parse_distance("2.5 km")
+    (5000.0, 500.0, 2500.0)
+    >>> parse_distance("750")
+    750.0
     """
     if isinstance(text, bool):
         msg = f"not a distance: {text!r}"
@@ -254,7 +256,7 @@ def _geojson(geom: shapely.Geometry) -> dict[str, Any] | None:
 
 def _basis_note(basis: str) -> dict[str, str]:
     if basis == "population":
-        return {"vi": "tỷ lệ dân số (dân số phân bố đều trên diện tích đơn vị)",
+        return {"vi": "tỷ lệ dân số (coi dân số phân bố đều trên diện tích đơn vị)",
                 "en": "share of the population (spread evenly over the unit's area)"}
     return {"vi": "tỷ lệ diện tích: đơn vị chưa có số liệu dân số có nguồn",
             "en": "share of the area: the unit has no population figure with a source"}

@@ -97,6 +97,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
                              "số đơn vị có trong kho",
                        "en": "  Note: the store holds only {counted} of {n} {level} units; "
                              "shares are of those"},
+    "progress_greening": {"vi": "Chiều dài đường huyện đã trồng cây xanh, cuối mỗi tháng:",
+                          "en": "Tree-lined district-road km, at the end of each month:"},
+    "progress_quarters": {"vi": "Chỉ tiêu · tiêu chí đạt, cuối mỗi quý:",
+                          "en": "Indicators · criteria met, at the end of each quarter:"},
+    "progress_overdue": {"vi": "Công trình, chỉ tiêu quá hạn tại ngày {d}:",
+                         "en": "Works and indicators overdue on {d}:"},
+    "days": {"vi": "ngày", "en": "days"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},

@@ -21,7 +21,8 @@ Rules shared by all of them
 * The functions take the sites *inside the unit* (:func:`inside` selects them) and return one
   JSON-ready dict: ``value``, ``met``, ``site_ids`` (the sites behind the result: those counted
   when met, else those that fall short, for a map to show), ``counted``, ``not_counted``
-  (site id -> reason) and ``text``.
+  (site id -> why: its status, or for 2.4 its class) and ``text`` (``"0 completed;
+  dr-market: under_construction"``).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def _existence(sites: gpd.GeoDataFrame, site_type: str, indicator_id: str, label
     counted, not_counted = [], {}
     for sid, (_, row) in zip(_ids(found), found.iterrows(), strict=True):
         status = _text(row, "status")
-        reason = None if status == COUNTED_STATUS else f"status {status or 'unknown'}"
+        reason = None if status == COUNTED_STATUS else (status or "no status")
         if reason is None and extra is not None:
             reason = extra(row)
         if reason is None:
@@ -146,9 +147,7 @@ def _existence(sites: gpd.GeoDataFrame, site_type: str, indicator_id: str, label
         else:
             not_counted[sid] = reason
     value = len(counted)
-    text = f"{value} completed {label}" + (
-        "; not counted: " + ", ".join(f"{k} ({v})" for k, v in not_counted.items())
-        if not_counted else "")
+    text = f"{value} completed{' ' + label if label else ''}" + "".join(f"; {k}: {v}" for k, v in not_counted.items())
     return {"value": float(value), "met": value >= 1,
             "site_ids": counted if value else list(not_counted), "counted": counted,
             "not_counted": not_counted, "text": text}
@@ -183,10 +182,9 @@ def bus_station(sites: gpd.GeoDataFrame, *, min_class: str = "IV",
         grade = parse_grade(row.get("grade"))
         if grade is None:
             return "no class recorded"
-        return None if grade <= lowest else f"class {GRADES[grade - 1]} below {min_class}"
+        return None if grade <= lowest else f"class {GRADES[grade - 1]}, below {min_class}"
 
-    return _existence(sites, "bus_station", indicator_id,
-                      f"bus station(s) of class {min_class} or higher", graded)
+    return _existence(sites, "bus_station", indicator_id, f"(class {min_class}+)", graded)
 
 
 def industrial_cluster(sites: gpd.GeoDataFrame, *, indicator_id: str = "6.1") -> dict[str, Any]:
@@ -204,7 +202,7 @@ def industrial_cluster(sites: gpd.GeoDataFrame, *, indicator_id: str = "6.1") ->
     dict
         As :func:`bus_station`.
     """
-    return _existence(sites, "industrial_cluster", indicator_id, "industrial cluster(s)")
+    return _existence(sites, "industrial_cluster", indicator_id, "")
 
 
 def market(sites: gpd.GeoDataFrame, *, indicator_id: str = "6.2") -> dict[str, Any]:
@@ -223,7 +221,7 @@ def market(sites: gpd.GeoDataFrame, *, indicator_id: str = "6.2") -> dict[str, A
     dict
         As :func:`bus_station`.
     """
-    return _existence(sites, "market", indicator_id, "market(s)")
+    return _existence(sites, "market", indicator_id, "")
 
 
 def recycling_model(sites: gpd.GeoDataFrame, *, indicator_id: str = "7.3") -> dict[str, Any]:
@@ -241,7 +239,7 @@ def recycling_model(sites: gpd.GeoDataFrame, *, indicator_id: str = "7.3") -> di
     dict
         As :func:`bus_station`; ``value`` is the number of models.
     """
-    return _existence(sites, "recycling_model", indicator_id, "recycling model(s)")
+    return _existence(sites, "recycling_model", indicator_id, "")
 
 
 def wastewater_works(sites: gpd.GeoDataFrame, *, indicator_id: str = "7.4") -> dict[str, Any]:
@@ -259,7 +257,7 @@ def wastewater_works(sites: gpd.GeoDataFrame, *, indicator_id: str = "7.4") -> d
     dict
         As :func:`bus_station`; ``value`` is the number of works.
     """
-    return _existence(sites, "wastewater_works", indicator_id, "wastewater works")
+    return _existence(sites, "wastewater_works", indicator_id, "")
 
 
 def waste_points(sites: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -298,8 +296,8 @@ def waste_points(sites: gpd.GeoDataFrame) -> dict[str, Any]:
     counted = [i for i, d, h in zip(ids, done, has, strict=True) if d and h]
     without = {i: "no environmental infrastructure" if pd.notna(v) else "not recorded"
                for i, d, h, v in zip(ids, done, has, env, strict=True) if d and not h}
-    pending = {i: f"status {s or 'unknown'}" for i, d, s in zip(ids, done, status, strict=True)
-               if not d}
+    pending = {i: s if isinstance(s, str) and s else "no status"
+               for i, d, s in zip(ids, done, status, strict=True) if not d}
     total = int(done.sum())
     if not total:
         return {"value": None, "met": None, "site_ids": [], "counted": [],

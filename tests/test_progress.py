@@ -1,0 +1,75 @@
+"""Progress over time, deadlines, and the 2025 reform seen through dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntmgeo import ingest, progress, status
+from ntmgeo.cli import main
+from ntmgeo.store import open_store
+
+
+def test_period_ends():
+    assert progress.period_ends("2024-02-10", "2024-04-15", months=1) == [
+        "2024-02-29", "2024-03-31", "2024-04-15"]
+    assert progress.period_ends("2024-02-10", "2024-12-31", months=3) == [
+        "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]
+    assert progress.period_ends("2024-05-01", "2024-04-01", months=1) == []
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    path = tmp_path / "s.gpkg"
+    assert main(["init", str(path), "--sample", "damrong"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_tree_lined_km_grow_with_dated_surveys(db, tmp_path):
+    store = open_store(db)
+    table = tmp_path / "june.csv"
+    table.write_text("dist_code,road_code,from,to,side,survey_date\n"
+                     "674,ĐH47,Km0+000,Km2+000,left,2024-06-15\n", encoding="utf-8")
+    ingest.import_file(store, "surveys", table)
+    months = progress.greening_by_month(store, until="2024-07-31")
+    km = {m["as_of"]: m["greened_km"] for m in months}
+    assert km["2024-05-31"] == pytest.approx(10.23, abs=0.01)
+    assert km["2024-06-30"] == pytest.approx(12.23, abs=0.01)
+    assert list(km)[0] == "2024-02-29" and list(km)[-1] == "2024-07-31"
+
+
+def test_overdue_works_as_of_a_date(db):
+    store = open_store(db)
+    early = {i["id"] for i in progress.overdue(store, as_of="2024-03-31")}
+    late = progress.overdue(store, as_of="2024-12-31")
+    assert not early
+    sites = {i["indicator"] for i in late if i["kind"] == "site"}
+    assert {"2.4", "6.1", "6.2", "7.3", "7.4"} <= sites
+    assert late[0]["days_late"] >= late[-1]["days_late"]
+
+
+def test_quarters_across_the_2025_reform(db):
+    rows = progress.indicators_by_quarter(open_store(db), start="2025-01-01",
+                                          until="2025-12-31")
+    assert [r["as_of"] for r in rows] == ["2025-03-31", "2025-06-30", "2025-09-30",
+                                          "2025-12-31"]
+    assert "indicators_met" in rows[1] and "districts stopped operating" in rows[2]["error"]
+
+
+def test_as_of_gives_the_units_of_their_time(db):
+    store = open_store(db)
+    before = status.from_store(store, level="commune", as_of="2024-02-29")
+    after = status.from_store(store, level="commune", as_of="2025-12-31")
+    assert len(before["communes"]) == 8 and before["summary"]["ntm_or_above"] == 6
+    assert sorted(c["name"] for c in after["communes"]) == [
+        "Đam Rông 1", "Đam Rông 2", "Đam Rông 3", "Đam Rông 4"]
+    assert after["summary"]["no_data"] == 4
+    assert status.from_store(store, level="district", as_of="2024-02-29")["unit"]["code"] == "674"
+
+
+def test_progress_command(db, capsys):
+    assert main(["progress", "--db", str(db), "--as-of", "2024-12-31", "--json"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"as_of", "greening_by_month", "indicators_by_quarter", "overdue"}
