@@ -369,6 +369,75 @@ def progress(db: Path, as_of: str | None, since: str | None, as_json: bool) -> N
         _out.print(t("department_none"))
 
 
+@cli.command()
+@click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
+@click.option("--type", "site_type", default=None,
+              help="Facility type (any sites.site_type: market, waste_collection_point, "
+                   "health_station, school, clean_water_works…).")
+@click.option("--within", default="5km", show_default=True, help="Distance: 5km, 500m…")
+@click.option("--network", is_flag=True, help="Distance along the road layers, not straight.")
+@click.option("--level", type=click.Choice(["commune", "district"]), default="commune",
+              show_default=True)
+@click.option("--surface", is_flag=True,
+              help="Road km by surface (hardened share) per unit, instead of facility reach.")
+@click.option("--as-of", "as_of", default=None, help="Date (YYYY-MM-DD): the units of that day.")
+@click.option("--json", "as_json", is_flag=True)
+def coverage(db: Path, site_type: str | None, within: str, network: bool, level: str,
+             surface: bool, as_of: str | None, as_json: bool) -> None:
+    """Share of each unit's population (or area, where no population is known) within reach
+    of a facility type; what is not covered, as geometry (in --json)."""
+    from . import coverage as coverage_mod
+
+    store = open_store(db)
+    day = as_of and _check_date(as_of)
+    if surface:
+        doc = coverage_mod.surface_document(store, as_of=day)
+    else:
+        if site_type is None:
+            raise click.UsageError("give --type TYPE (or --surface)")
+        allowed = layers.load_schema("sites").field("site_type").allowed or ()
+        if site_type not in allowed:
+            raise click.BadParameter(f"'{site_type}' is not one of {', '.join(allowed)}",
+                                     param_hint="--type")
+        try:
+            metres = coverage_mod.parse_distance(within)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--within") from None
+        doc = coverage_mod.coverage_document(store, site_type=site_type, within_m=metres,
+                                             network=network, as_of=day, level=level)
+    if as_json:
+        _echo_json(doc)
+    elif surface:
+        _print_surface(doc)
+    else:
+        _print_coverage(doc)
+
+
+def _print_surface(doc: dict[str, Any]) -> None:
+    for unit in doc.get("units") or []:
+        _out.print(f"[bold]{unit['name']} ({unit['code']})[/]")
+        for cls, row in (unit.get("by_class") or {}).items():
+            _out.print(f"  {cls}: {row['text']}", highlight=False)
+
+
+def _print_coverage(doc: dict[str, Any]) -> None:
+    lang = settings.lang
+    table = Table()
+    for col in ("code", "commune", "covered", "basis"):
+        table.add_column(t(col), overflow="fold")
+    for unit in doc.get("units") or []:
+        share = unit.get("covered_share")
+        covered = "" if share is None else f"{share:.1%}"
+        if unit.get("covered_population") is not None:
+            covered += f" ({unit['covered_population']:,} / {unit['population']:,} người)"
+        elif unit.get("covered_km2") is not None:
+            covered += f" ({unit['covered_km2']:.1f} / {unit['area_km2']:.1f} km²)"
+        note = unit.get("basis_note") or {}
+        table.add_row(str(unit.get("code", "")), str(unit.get("name", "")), covered,
+                      note.get(lang) or str(unit.get("basis", "")))
+    _out.print(table)
+
+
 # ----------------------------------------------------------------------------------- greening
 @cli.command()
 @click.option("--db", "db", type=click.Path(path_type=Path), default=None,

@@ -104,6 +104,8 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "progress_overdue": {"vi": "Công trình, chỉ tiêu quá hạn tại ngày {d}:",
                          "en": "Works and indicators overdue on {d}:"},
     "days": {"vi": "ngày", "en": "days"},
+    "covered": {"vi": "Trong tầm phục vụ", "en": "Within reach"},
+    "basis": {"vi": "Cơ sở tính", "en": "Basis"},
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},

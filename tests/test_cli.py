@@ -149,3 +149,41 @@ def test_layers_and_criteria_commands(capsys):
     assert json.loads(out)["identity"] == ["dist_code", "road_code"]
     code, out, _ = run(capsys, "criteria", "list")
     assert "vn-district-2021-2025" in out and "36 chỉ tiêu" in out
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-sample") / "s.gpkg"
+    assert main(["init", str(path), "--sample", "damrong"]) == 0
+    return path
+
+
+def test_coverage_command(sample_db, capsys):
+    capsys.readouterr()
+    code, out, _ = run(capsys, "coverage", "--db", sample_db, "--type",
+                       "waste_collection_point", "--within", "5km", "--json")
+    doc = json.loads(out)
+    assert code == 0 and len(doc["units"]) == 8
+    assert all(u["basis"] == "area" and 0 <= u["covered_share"] <= 1 for u in doc["units"])
+    code, out, _ = run(capsys, "coverage", "--db", sample_db, "--surface")
+    assert code == 0 and "cứng hóa 24,66/38,39 km" in out
+    assert run(capsys, "coverage", "--db", sample_db, "--type", "spaceport")[0] == 2
+    assert run(capsys, "coverage", "--db", sample_db, "--type", "market",
+               "--within", "far")[0] == 2
+
+
+def test_export_and_table_commands(sample_db, tmp_path, capsys):
+    import zipfile
+
+    code, out, _ = run(capsys, "export", "--db", sample_db, "--format", "shp", "--out",
+                       tmp_path / "d.zip", "--layers", "roads,tree_lined", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["crs"] == "EPSG:5899"
+    assert set(result["layers"]) == {"roads", "tree_lined"}
+    names = zipfile.ZipFile(tmp_path / "d.zip").namelist()
+    assert {"roads.cpg", "roads.prj", "tree_lined.shp", "data_dictionary.csv"} <= set(names)
+    code, out, _ = run(capsys, "table", "--db", sample_db, "--out", tmp_path / "t.xlsx")
+    assert code == 0 and (tmp_path / "t.xlsx").stat().st_size > 0
+    code, _, err = run(capsys, "export", "--db", sample_db, "--format", "shp", "--out",
+                       tmp_path / "e.zip", "--crs", "EPSG:6959")
+    assert code != 0 and "deprecated" in err and not (tmp_path / "e.zip").exists()
