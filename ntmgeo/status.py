@@ -361,10 +361,16 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
         entry.update(level=latest["ntm_level"], criteria_met=met_count,
                      as_of=_clean(latest["as_of"]), source=_clean(latest["source"]),
                      note=_clean(latest["note"]), target=_clean(latest["target"]))
-        entry["criteria"] = [{"id": c.id, "name": c.name,
-                              "met": (c.id not in unmet) if known else None,
-                              "source": "reported" if known else None}
-                             for c in cset.criteria]
+        entry["criteria"] = [
+            {"id": c.id, "name": c.name, "met": (c.id not in unmet) if known else None,
+             "source": "reported" if known else None,
+             "as_of": _clean(latest["as_of"]) if known else None,
+             # The catalogue holds this set's criteria by name only: no indicator, no
+             # threshold (regional or not) is given by the sources; met is as reported.
+             "indicators": None if c.indicators is None else len(c.indicators),
+             "threshold": None,
+             "note": c.note or {"vi": "Chưa có trong danh mục", "en": "not in the catalogue"}}
+            for c in cset.criteria]
     entry["other_sets"] = [
         {"criteria_set": r["criteria_set"], "criteria_met": _clean(r["criteria_met"]),
          "criteria_total": _clean(r["criteria_total"]), "unmet": r["unmet_criteria"] or [],

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ntmgeo.i18n import _MESSAGES as _core_messages
+
 LANGS = ("vi", "en")
 COOKIE = "ntmgeo_lang"
 
@@ -48,23 +50,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "panel_title": {"vi": "Tiêu chí huyện nông thôn mới", "en": "District NTM criteria"},
     "panel_toggle": {"vi": "Bảng tiêu chí", "en": "Criteria"},
     "panel_close": {"vi": "Thu gọn", "en": "Collapse"},
-    "as_of": {"vi": "Tính đến ngày", "en": "As of"},
     "apply": {"vi": "Xem", "en": "Show"},
     "latest": {"vi": "Mới nhất", "en": "Latest"},
     "unmet_only": {"vi": "Chỉ hiện chỉ tiêu chưa đạt", "en": "Unmet only"},
     "loading": {"vi": "Đang tải…", "en": "Loading…"},
     "load_error": {"vi": "Không tải được dữ liệu", "en": "Could not load data"},
-    "met": {"vi": "Đạt", "en": "Met"},
-    "unmet": {"vi": "Chưa đạt", "en": "Unmet"},
-    "unknown": {"vi": "Chưa có số liệu", "en": "No data"},
-    "not_in_catalogue": {"vi": "Chưa có trong danh mục", "en": "Not in the catalogue"},
-    "computed": {"vi": "tính từ bản đồ", "en": "computed"},
-    "reported": {"vi": "báo cáo", "en": "reported"},
-    "threshold": {"vi": "Ngưỡng", "en": "Threshold"},
-    "value": {"vi": "Giá trị", "en": "Value"},
-    "source": {"vi": "Nguồn", "en": "Source"},
     "deadline": {"vi": "Thời hạn", "en": "Deadline"},
-    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "summary": {"vi": "Theo chỉ tiêu: đạt {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
                 "en": "From the indicators: {im}/{it} indicators, {cm}/{ct} criteria met"},
     "reported_summary": {"vi": "Văn bản báo cáo: {im}/{it} chỉ tiêu, {cm}/{ct} tiêu chí",
@@ -100,11 +91,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_district": {"vi": "Không có huyện hợp lệ vào ngày này",
                    "en": "No district valid on this date"},
     # popups
-    "commune": {"vi": "Xã", "en": "Commune"},
-    "code": {"vi": "Mã", "en": "Code"},
     "ntm_level": {"vi": "Mức đạt chuẩn", "en": "NTM level"},
     "criteria_met": {"vi": "Số tiêu chí đạt", "en": "Criteria met"},
-    "unmet_criteria": {"vi": "Tiêu chí chưa đạt", "en": "Unmet criteria"},
     "no_unmet": {"vi": "Không có tiêu chí chưa đạt", "en": "No unmet criterion"},
     "no_criteria_detail": {"vi": "Chưa có số liệu theo từng tiêu chí",
                            "en": "No per-criterion data"},
@@ -162,7 +150,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # sign in
     "login_title": {"vi": "Đăng nhập", "en": "Sign in"},
     "username": {"vi": "Tên người dùng", "en": "User name"},
-    "password": {"vi": "Mật khẩu", "en": "Password"},
     "login_submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "login_failed": {"vi": "Sai tên người dùng hoặc mật khẩu.",
                     "en": "Wrong user name or password."},
@@ -179,6 +166,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_500": {"vi": "Lỗi nội bộ của máy chủ.", "en": "Internal server error."},
     "err_generic": {"vi": "Lỗi {code}.", "en": "Error {code}."},
 }
+
+# Words shared with the command line come from ntmgeo.i18n (one place for each word).
+SHARED = ("as_of", "indicator", "threshold", "value", "source", "met", "unmet", "unknown",
+          "not_in_catalogue", "computed", "reported", "commune", "code", "unmet_criteria",
+          "password")
+MESSAGES.update({k: _core_messages[k] for k in SHARED if k not in MESSAGES})
 
 # Words the map's script needs (sent to the page as JSON).
 JS_KEYS = [k for k in MESSAGES if not k.startswith(("upload_", "login_", "err_", "nav_"))]

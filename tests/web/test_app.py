@@ -3,7 +3,6 @@ sign-in, CSRF, uploads (good, bad, too large)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -19,24 +18,13 @@ from ntmgeo import greening, status
 from ntmgeo.cli import main as cli_main
 from ntmgeo.store import open_store
 
+from geodata import store_fingerprint
 from webstore import HOSTILE, PASSWORD, X0, Y0, build_store
 
 HOSTILE_RAW = "<img src=x"
 
 
-def fingerprint(path: Path) -> str:
-    """Digest of every row of every table (equal digests: an unchanged store)."""
-    con = sqlite3.connect(path)
-    try:
-        digest = hashlib.sha256()
-        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                    "ORDER BY name"):
-            digest.update(table.encode())
-            for row in con.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-                digest.update(repr(row).encode())
-        return digest.hexdigest()
-    finally:
-        con.close()
+fingerprint = store_fingerprint
 
 
 def csrf_token(client, url: str = "/login") -> str:
