@@ -168,8 +168,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 # Words shared with the command line come from ntmgeo.i18n (one place for each word).
-SHARED = ("as_of", "indicator", "threshold", "value", "source", "met", "unmet", "unknown",
-          "not_in_catalogue", "computed", "reported", "commune", "code", "unmet_criteria",
+SHARED = ("table_summary", "as_of", "indicator", "threshold", "value", "source", "met",
+          "unmet", "unknown", "not_in_catalogue", "computed", "reported", "commune", "code", "unmet_criteria",
           "password")
 MESSAGES.update({k: _core_messages[k] for k in SHARED if k not in MESSAGES})
 

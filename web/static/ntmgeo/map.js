@@ -440,6 +440,11 @@
     var s = doc.summary;
     add(head, el("p", "summary", fmt(M.summary, { im: s.indicators_met, it: s.indicators_total,
       cm: s.criteria_met, ct: s.criteria_total })));
+    if (s.table) {
+      var tb = s.table;
+      add(head, el("p", "summary reported", fmt(M.table_summary, { im: tb.indicators_met,
+        it: tb.indicators_total, cm: tb.criteria_met, ct: tb.criteria_total })));
+    }
     if (s.reported) {
       var r = s.reported;
       add(head, el("p", "summary reported", fmt(M.reported_summary, { im: r.indicators_met,
