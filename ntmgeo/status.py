@@ -262,12 +262,24 @@ def _pick_unit(units: pd.DataFrame, level: str, as_of: str, code: str | None) ->
     return valid.iloc[0]
 
 
-def default_as_of(store: Store) -> str:
-    """The latest date the store has data for (reported values, statuses, surveys)."""
+def default_as_of(store: Store, level: str | None = None) -> str:
+    """The latest date the store has data for (reported values, statuses, surveys).
+
+    With ``level``: if no unit of that level is valid on that date (a district after
+    30/6/2025), the last day one was, so that "now" shows the latest status that exists.
+    """
     dates = [d for t in ("reported_values", "unit_status")
              for d in store.read_records(t)["as_of"].dropna().astype(str)]
     dates += list(store.read_layer("surveys")["survey_date"].dropna().astype(str))
-    return max(dates) if dates else dt.date.today().isoformat()
+    day = max(dates) if dates else dt.date.today().isoformat()
+    if level is not None:
+        units = store.read_layer("admin_units")
+        units = units[units["level"] == level]
+        if not units.empty and units_mod.valid_on(units, day).empty:
+            ends = [str(e) for e in units["valid_to"].dropna() if str(e) < day]
+            if ends:
+                return max(ends)
+    return day
 
 
 def from_store(store: Store, *, level: str = "district", unit: str | None = None,
@@ -279,7 +291,7 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
     Indicators the layers can answer are computed (``source="all"``, the default); with
     ``source="reported"`` only the reported values count (the document's table as printed).
     """
-    as_of = as_of or default_as_of(store)
+    as_of = as_of or default_as_of(store, level)
     units = store.read_layer("admin_units")
     if level == "commune":
         return commune_document(store, units, as_of=as_of, code=unit)

@@ -220,3 +220,25 @@ class TestReportedValuesAndOwners:
         assert set(ids) == {"2.2", "2.3", "2.4", "6.1", "6.2"}
         assert ids[0] == "6.1"  # earliest deadline first (before 7/2024)
         assert all(d["plan"] == "ductho-2024" for i in items["unmet"] for d in i["departments"])
+
+
+def test_now_after_the_reform_shows_the_last_district_status(tmp_path, capsys):
+    from ntmgeo import ingest
+    from ntmgeo.store import open_store
+
+    db = tmp_path / "s.gpkg"
+    assert main(["init", str(db), "--sample", "damrong"]) == 0
+    store = open_store(db)
+    table = tmp_path / "late.csv"
+    table.write_text("dist_code,road_code,from,to,side,survey_date\n"
+                     "674,ĐH47,Km0+000,Km1+000,left,2026-11-01\n", encoding="utf-8")
+    ingest.import_file(store, "surveys", table)
+    assert status.default_as_of(store) == "2026-11-01"
+    assert status.default_as_of(store, "district") == "2025-06-30"
+    doc = status.from_store(store, level="district")
+    assert doc["as_of"] == "2025-06-30" and doc["unit"]["code"] == "674"
+    from ntmgeo._errors import CriterionDataMissing
+
+    # 2026-2030: Decision 51/2025/QĐ-TTg is not among the sources, so no set is in force.
+    with pytest.raises(CriterionDataMissing, match="no 'ntm' criteria set for level 'commune'"):
+        status.from_store(store, level="commune")

@@ -316,8 +316,10 @@ class DataService:
             status_mod.from_store(self.store, level=level, unit=unit, as_of=as_of)))
 
     def default_as_of(self) -> str:
-        """The date the status shows when none is asked for (latest reported date)."""
-        return self._cached(("default_as_of",), lambda: status_mod.default_as_of(self.store))
+        """The date the status shows when none is asked for: the latest date with data, or the
+        last day a district existed (``ntmgeo.status.default_as_of``)."""
+        return self._cached(("default_as_of",), lambda: status_mod.default_as_of(
+            self.store, "district"))
 
     def greening(self, *, as_of: str | None = None) -> dict[str, Any]:
         """The greening document of indicator 2.3, as ``ntmgeo greening --json`` prints it."""
