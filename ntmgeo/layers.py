@@ -441,28 +441,75 @@ def conform(
         for key, value in defaults.items():
             table[key] = table[key].where(~table[key].map(_is_missing), value)
     table = _generate_ids(schema, table, source)
-    out = pd.DataFrame(index=table.index, columns=schema.field_names, dtype=object)
-    for number, (idx, row) in enumerate(table.iterrows(), start=1):
-        label = _describe(schema, row, number)
-        for f in schema.fields:
-            value = row[f.name]
-            try:
-                converted = convert_value(f, value)
-            except (ValueError, TypeError, OverflowError):
-                raise InputError(_bad_value(f, value), path=source, feature=label,
-                                 field=f.name) from None
-            if converted is None and f.required:
-                raise InputError("required value is missing", path=source, feature=label,
-                                 field=f.name)
-            out.at[idx, f.name] = converted
-        problem = _check_geometry(schema, gdf.geometry.loc[idx])
-        problem = problem or _check_bounds(gdf.geometry.loc[idx])
-        if problem:
-            raise GeometryError(problem, path=source, feature=label)
+    out, problems = _convert_columns(schema, table)
+    problems.extend(_geometry_problems(schema, gdf.geometry))
+    if problems:
+        position, field_name, message, kind = min(problems, key=lambda p: p[0])
+        label = _describe(schema, table.iloc[position], position + 1)
+        error = GeometryError if kind == "geometry" else InputError
+        raise error(message, path=source, feature=label, field=field_name)
     result = gpd.GeoDataFrame(out, geometry=_to_storage_geometry(schema, gdf.geometry),
                               crs=schema.storage_crs)
     result = _merge_or_reject_duplicates(schema, result, source)
     return result.reset_index(drop=True)
+
+
+_BAD = object()  # marks a value that could not be converted
+
+
+def _converter(f: Field) -> Any:
+    def convert(value: Any) -> Any:
+        try:
+            return convert_value(f, value)
+        except (ValueError, TypeError, OverflowError):
+            return _BAD
+    return convert
+
+
+def _convert_columns(schema: LayerSchema, table: pd.DataFrame
+                     ) -> tuple[pd.DataFrame, list[tuple[int, str | None, str, str]]]:
+    """Convert every column (one pass per field); return the first problem of each field as
+    (row position, field, message, kind)."""
+    out = pd.DataFrame(index=table.index)
+    problems: list[tuple[int, str | None, str, str]] = []
+    for f in schema.fields:
+        column = table[f.name].astype(object)
+        convert = _converter(f)
+        values = [convert(v) for v in column.to_numpy(dtype=object)]
+        bad = [i for i, v in enumerate(values) if v is _BAD]
+        if bad:
+            problems.append((bad[0], f.name, _bad_value(f, column.iloc[bad[0]]), "value"))
+        if f.required:
+            missing = next((i for i, v in enumerate(values) if v is None), None)
+            if missing is not None:
+                problems.append((missing, f.name, "required value is missing", "value"))
+        out[f.name] = pd.Series(values, index=table.index, dtype=object)
+    return out, problems
+
+
+def _geometry_problems(schema: LayerSchema, geoms: gpd.GeoSeries
+                       ) -> list[tuple[int, str | None, str, str]]:
+    """The first feature whose geometry cannot be stored, if any (vectorised checks)."""
+    arr = np.asarray(geoms.values, dtype=object)
+    missing = shapely.is_missing(arr)
+    empty = ~missing & shapely.is_empty(arr)
+    allowed = {shapely.GeometryType[t.upper()].value for t in schema.geometry_types}
+    allowed |= {shapely.GeometryType["MULTI" + t.upper()].value for t in schema.geometry_types}
+    kinds = shapely.get_type_id(arr)
+    wrong = ~missing & ~empty & ~np.isin(kinds, list(allowed))
+    ok = ~missing & ~empty & ~wrong
+    invalid = np.zeros(len(arr), dtype=bool)
+    invalid[ok] = ~shapely.is_valid(arr[ok])
+    lo_x, lo_y, hi_x, hi_y = settings.vietnam_bounds
+    bounds = shapely.bounds(arr)
+    outside = ok & ~invalid & ((bounds[:, 0] < lo_x) | (bounds[:, 2] > hi_x)
+                               | (bounds[:, 1] < lo_y) | (bounds[:, 3] > hi_y))
+    bad = np.flatnonzero(missing | empty | wrong | invalid | outside)
+    if not bad.size:
+        return []
+    first = int(bad[0])
+    problem = _check_geometry(schema, arr[first]) or _check_bounds(arr[first])
+    return [(first, None, problem or "invalid geometry", "geometry")]
 
 
 def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -480,16 +527,17 @@ def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.D
     return table
 
 
-def identity_key(schema: LayerSchema, row: pd.Series | dict[str, Any]) -> tuple[str, ...]:
-    """The identity of a feature as a tuple of text."""
-    return tuple("" if _is_missing(row[k]) else str(row[k]) for k in schema.identity)
+def identity_keys(schema: LayerSchema, frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The identity of every feature of ``frame``, in order (one pass per identity field)."""
+    columns = [["" if _is_missing(v) else str(v) for v in frame[k].to_numpy(dtype=object)]
+               for k in schema.identity]
+    return list(zip(*columns, strict=True))
 
 
 def _merge_or_reject_duplicates(
     schema: LayerSchema, gdf: gpd.GeoDataFrame, source: str
 ) -> gpd.GeoDataFrame:
-    keys = [identity_key(schema, row) for _, row in gdf[list(schema.identity)].iterrows()]
-    key_series = pd.Series(keys, index=gdf.index)
+    key_series = pd.Series(identity_keys(schema, gdf), index=gdf.index)
     dupes = key_series[key_series.duplicated(keep=False)]
     if dupes.empty:
         return gdf

@@ -29,7 +29,7 @@ from pyproj.enums import WktVersion
 from .. import settings
 from .._errors import DuplicateIdentityError, StoreError
 from ..crs import measure_crs_for_province
-from ..layers import LIST_SEPARATOR, LayerSchema, all_schemas, identity_key, load_schema
+from ..layers import LIST_SEPARATOR, LayerSchema, all_schemas, identity_keys, load_schema
 from . import RECORD_TABLES, Store
 
 __all__ = ["FORMAT_VERSION", "GpkgStore"]
@@ -357,8 +357,7 @@ class GpkgStore(Store):
                   for row in con.execute(f"SELECT {cols} FROM {_q(schema.name)}")}
         if not stored:
             return
-        for number, (_, row) in enumerate(gdf[list(schema.identity)].iterrows(), start=1):
-            key = identity_key(schema, row)
+        for number, key in enumerate(identity_keys(schema, gdf), start=1):
             if key in stored:
                 ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, key, strict=True))
                 msg = (f"a feature with ({ident}) is already stored in layer "
