@@ -457,11 +457,14 @@ def _print_coverage(doc: dict[str, Any]) -> None:
 @click.option("--crs", default=None, help="Measuring CRS (EPSG code); default: the province's "
                                           "VN-2000 zone.")
 @click.option("--date", default=None, help="Survey date for features that carry none.")
+@click.option("--roads-layer", default=None, help="Layer of the roads file (GeoPackage…).")
+@click.option("--survey-layer", default=None, help="Layer of the survey files (GeoPackage…).")
 @click.option("--as-of", "as_of", default=None, help="With --db: surveys up to this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path, ...],
              tolerance: float | None, side: str, threshold: float, crs: str | None,
-             date: str | None, as_of: str | None, as_json: bool) -> None:
+             date: str | None, roads_layer: str | None, survey_layer: str | None,
+             as_of: str | None, as_json: bool) -> None:
     """Tree-lined share of district-road km (indicator 2.3), from survey geometry."""
     options: dict[str, Any] = {"side": side, "threshold": threshold}
     if tolerance is not None:
@@ -477,7 +480,9 @@ def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path,
         with _progress() as progress:
             progress.add_task(t("reading", file=roads_file.name), total=None)
             doc = greening_mod.from_files(roads_file, list(survey_files), crs=crs,
-                                          date=date and _check_date(date), **options)
+                                          date=date and _check_date(date),
+                                          roads_layer=roads_layer, survey_layer=survey_layer,
+                                          **options)
     if as_json:
         _echo_json(doc)
     else:

@@ -38,17 +38,21 @@ def from_store(store: Store, *, as_of: str | None = None, **options: Any) -> dic
 
 
 def from_files(roads_file: Any, survey_files: list[Any], *, crs: str | None = None,
-               date: str | None = None, **options: Any) -> dict[str, Any]:
+               date: str | None = None, roads_layer: str | None = None,
+               survey_layer: str | None = None, **options: Any) -> dict[str, Any]:
     """Greening from files alone (no store): a roads file and one or more survey files.
 
     Every file is validated against its layer (``roads``, ``surveys``); ``date`` fills the
     survey date of features that carry none. The measuring CRS is ``crs``, else the roads'
     province zone, else the VN-2000 TM-3 zone nearest the data (``measure_crs_for_data``).
+    The files are the planner's own, read locally: no size limit (a national GeoPackage is
+    hundreds of MB); ``roads_layer``/``survey_layer`` name layers inside multi-layer files.
     """
-    roads = ingest.prepare("roads", roads_file)
+    roads = ingest.prepare("roads", roads_file, file_layer=roads_layer, max_bytes=None)
     measure = crs or measure_crs_for_data(roads)
     defaults = {"survey_date": date} if date else None
-    frames = [ingest.prepare("surveys", f, defaults=defaults, roads=roads, measure_crs=measure)
+    frames = [ingest.prepare("surveys", f, defaults=defaults, roads=roads, measure_crs=measure,
+                             file_layer=survey_layer, max_bytes=None)
               for f in survey_files]
     surveys = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     return from_frames(roads, surveys, crs=measure, **options)

@@ -27,6 +27,7 @@ def prepare(
     measure_crs: str | None = None,
     encoding: str | None = None,
     swap_xy: bool = False,
+    max_bytes: int | None | bool = True,
 ) -> gpd.GeoDataFrame:
     """Read ``path`` and return its features conformed to ``layer``, in the storage CRS.
 
@@ -43,7 +44,7 @@ def prepare(
         raw = chainage.surveys_from_chainage(table, roads, crs=measure_crs, source=str(path))
     else:
         raw = io.read_features(path, layer=file_layer, crs=crs, encoding=encoding,
-                               swap_xy=swap_xy)
+                               swap_xy=swap_xy, max_bytes=max_bytes)
     stored = io.to_storage_crs(raw, path=str(path))
     base = {"source_file": path.name} if "source_file" in schema.field_names else {}
     return conform(stored, schema, source=str(path), defaults={**base, **(defaults or {})})

@@ -54,15 +54,15 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def _check_size(path: Path) -> None:
+def _check_size(path: Path, limit: int | None) -> None:
     if not path.exists():
         raise InputError("file not found", path=str(path))
     if not path.is_file():
         raise InputError("is not a file", path=str(path))
     size = path.stat().st_size
-    if size > settings.max_input_bytes:
+    if limit is not None and size > limit:
         msg = (f"file is {size / 2**20:.0f} MiB, larger than the limit of "
-               f"{settings.max_input_bytes / 2**20:.0f} MiB")
+               f"{limit / 2**20:.0f} MiB")
         raise InputError(msg, path=str(path))
     if size == 0:
         raise InputError("file is empty", path=str(path))
@@ -280,6 +280,7 @@ def read_features(
     crs: str | None = None,
     encoding: str | None = None,
     swap_xy: bool = False,
+    max_bytes: int | None | bool = True,
 ) -> gpd.GeoDataFrame:
     """Read the features of one file, in the CRS the file declares.
 
@@ -300,6 +301,10 @@ def read_features(
         projected input whose coordinates can only be read with X = northing (X above
         700 000 m and Y between 100 000 and 900 000 m: no place in Vietnam has such an
         easting and northing) is recognised and swapped without being asked.
+    max_bytes : int, None or True
+        Largest file accepted: ``True`` (default) for ``settings.max_input_bytes`` (imports and
+        uploads), ``None`` for no limit (a planner's own files read locally, e.g. national
+        greening from a GeoPackage).
 
     Returns
     -------
@@ -314,7 +319,7 @@ def read_features(
     """
     path = Path(path)
     fmt = detect_format(path)
-    _check_size(path)
+    _check_size(path, settings.max_input_bytes if max_bytes is True else max_bytes)
     if fmt == "gpx":
         gdf = _read_gpx(path)
     elif fmt == "csv":

@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import LineString
 
 from ntmgeo.cli import main
 
@@ -187,3 +189,41 @@ def test_export_and_table_commands(sample_db, tmp_path, capsys):
     code, _, err = run(capsys, "export", "--db", sample_db, "--format", "shp", "--out",
                        tmp_path / "e.zip", "--crs", "EPSG:6959")
     assert code != 0 and "deprecated" in err and not (tmp_path / "e.zip").exists()
+
+
+def test_greening_from_files(tmp_path, capsys):
+    # a straight 1 km road near Đam Rông, and a chainage table covering Km0+200 → Km0+700
+    x0, y0 = 583000.0, 1338000.0
+    roads = gpd.GeoDataFrame({"dist_code": ["674"], "road_code": ["ĐH99"], "road_class": ["ĐH"]},
+                             geometry=[LineString([(x0, y0), (x0 + 1000, y0)])],
+                             crs="EPSG:5899").to_crs("EPSG:4326")
+    roads.to_file(tmp_path / "roads.geojson")
+    table = tmp_path / "notes.csv"
+    table.write_text("dist_code,road_code,from,to,side\n674,ĐH99,Km0+200,Km0+700,phải\n",
+                     encoding="utf-8")
+    code, out, err = run(capsys, "greening", "--roads", tmp_path / "roads.geojson",
+                         "--survey", table, "--date", "2024-05-01", "--crs", "EPSG:5899",
+                         "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert set(doc) == {"roads", "total", "unmatched"}
+    (road,) = doc["roads"]
+    assert road["greened_km"] == pytest.approx(0.5, abs=0.001)
+    assert [s["label"] for s in road["stretches"]] == ["Km0+200 → Km0+700"]
+    assert road["gaps"][0]["label"] == "Km0+700 → Km1+000"  # longest first (300 m)
+    assert doc["total"]["met"] is True and doc["total"]["shortfall_km"] == pytest.approx(0)
+    code, out, _ = run(capsys, "--lang", "en", "greening", "--roads", tmp_path / "roads.geojson",
+                       "--survey", table, "--date", "2024-05-01")
+    assert code == 0 and "Total: 0.50/1.00 km, 50.00% (threshold 50%): Met" in out
+
+
+def test_greening_usage(tmp_path, capsys):
+    assert run(capsys, "greening")[0] == 2
+    assert run(capsys, "greening", "--db", tmp_path / "x.gpkg", "--roads", "r.geojson")[0] == 2
+
+
+def test_greening_from_the_store(sample_db, capsys):
+    code, out, _ = run(capsys, "greening", "--db", sample_db, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["total"]["ratio"] == pytest.approx(0.2665, abs=0.0005)
+    assert doc["unmatched"]["count"] >= 1  # the row 150 m from every road
