@@ -15,8 +15,6 @@ max_archive_members : int
     Most members a ZIP archive may hold.
 max_archive_ratio : int
     Highest compression ratio accepted for a ZIP member (decompression-bomb guard).
-shapefile_encoding : str
-    Text encoding of shapefiles written by ntmgeo (always ``"utf-8"``, with a ``.cpg``).
 lang : str
     Default language of messages and labels: ``"vi"`` (Vietnamese) or ``"en"``.
 """
@@ -26,5 +24,4 @@ vietnam_bounds: tuple[float, float, float, float] = (102.0, 6.0, 118.0, 23.6)
 max_input_bytes: int = 100 * 1024 * 1024
 max_archive_members: int = 1000
 max_archive_ratio: int = 200
-shapefile_encoding: str = "utf-8"
 lang: str = "vi"
