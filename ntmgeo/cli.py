@@ -23,7 +23,7 @@ from . import __version__, criteria, datasets, ingest, layers, settings
 from . import greening as greening_mod
 from . import status as status_mod
 from ._errors import NtmgeoError
-from .i18n import t
+from .i18n import describe_error, t
 from .store import open_store
 from .store.gpkg import GpkgStore
 
@@ -745,7 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except NtmgeoError as exc:
-        click.echo(f"{t('error')}: {exc}", err=True)
+        click.echo(f"{t('error')}: {describe_error(exc)}", err=True)
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - last line of defence: no stack traces
         if os.environ.get("NTMGEO_DEBUG"):

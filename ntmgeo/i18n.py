@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import settings
 
 __all__ = ["t"]
@@ -117,3 +119,77 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
     entry = _MESSAGES[key]
     text = entry.get(lang or settings.lang) or entry["en"]
     return text.format(**kwargs) if kwargs else text
+
+
+# One-line error reasons in Vietnamese: (English pattern, Vietnamese template). The English text
+# is what the library raises; the CLI and the web show the Vietnamese one by default.
+_REASONS: list[tuple[str, str]] = [
+    (r"required value is missing", "thiếu giá trị bắt buộc"),
+    (r"value (?P<v>.+) is not one of: (?P<l>.+)", "giá trị {v} không thuộc danh sách: {l}"),
+    (r"value (?P<v>.+) is not a whole number(?P<r>.*)", "giá trị {v} không phải số nguyên{r}"),
+    (r"value (?P<v>.+) is not a number(?P<r>.*)", "giá trị {v} không phải số{r}"),
+    (r"value (?P<v>.+) is not a date \(YYYY-MM-DD or DD/MM/YYYY\)",
+     "giá trị {v} không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)"),
+    (r"value (?P<v>.+) is not true/false \(có/không\)", "giá trị {v} không phải có/không"),
+    (r"has no geometry", "không có hình học"),
+    (r"has an empty geometry", "hình học rỗng"),
+    (r"geometry is (?P<g>\w+), layer '(?P<l>\w+)' takes (?P<t>.+)",
+     "hình học là {g}, lớp '{l}' chỉ nhận {t}"),
+    (r"invalid geometry \((?P<r>.+)\)", "hình học không hợp lệ ({r})"),
+    (r"lies outside Vietnam \((?P<b>.+)\): is the file's CRS right\?",
+     "nằm ngoài lãnh thổ Việt Nam ({b}): hệ tọa độ của tệp có đúng không?"),
+    (r"duplicate identity \((?P<i>.+)\): features (?P<a>\d+) and (?P<b>\d+)",
+     "trùng định danh ({i}): đối tượng {a} và {b}"),
+    (r"parts of \((?P<i>.+)\) disagree: (?P<r>.+)", "các đoạn của ({i}) không khớp nhau: {r}"),
+    (r"a feature with \((?P<i>.+)\) is already stored in layer '(?P<l>\w+)' "
+     r"\(use --replace to replace the layer\)",
+     "đã có đối tượng ({i}) trong lớp '{l}' (dùng --replace để thay toàn bộ lớp)"),
+    (r"file not found", "không tìm thấy tệp"),
+    (r"file is empty", "tệp rỗng"),
+    (r"file is (?P<n>\d+) MiB, larger than the limit of (?P<m>\d+) MiB",
+     "tệp {n} MiB, vượt giới hạn {m} MiB"),
+    (r"cannot be read \((?P<r>.+)\)", "không đọc được ({r})"),
+    (r"has no CRS \(no \.prj or CRS declaration\): give it with --crs EPSG:XXXX",
+     "không có hệ tọa độ (thiếu tệp .prj): khai báo bằng --crs EPSG:XXXX"),
+    (r"unsupported file type '(?P<x>.*)' \(supported: (?P<l>.+)\)",
+     "không hỗ trợ loại tệp '{x}' (hỗ trợ: {l})"),
+    (r"contains no features", "không có đối tượng nào"),
+    (r"GPX holds no track, route or waypoint with coordinates",
+     "tệp GPX không có vết, tuyến hay điểm nào có tọa độ"),
+    (r"unknown layer '(?P<x>\w+)' \(layers: (?P<l>.+)\)", "không có lớp '{x}' (các lớp: {l})"),
+    (r"archive member '(?P<m>.+)' has an unsafe path",
+     "tệp '{m}' trong tệp nén có đường dẫn không an toàn"),
+    (r"archive holds no shapefile \(\.shp\)", "tệp nén không chứa shapefile (.shp)"),
+    (r"(?P<p>.+): no store here \(create one with '(?P<c>.+)'\)",
+     "{p}: không có kho dữ liệu (tạo bằng '{c}')"),
+]
+
+
+def reason(text: str, lang: str | None = None) -> str:
+    """An error reason in ``lang``: Vietnamese where the pattern is known, else as raised."""
+    if (lang or settings.lang) != "vi":
+        return text
+    for pattern, template in _REASONS:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return template.format(**match.groupdict())
+    return text
+
+
+def describe_error(exc: Exception, lang: str | None = None) -> str:
+    """One line for an ntmgeo error: where (file, feature, field) and why, in ``lang``."""
+    lang = lang or settings.lang
+    path = getattr(exc, "path", None)
+    feature = getattr(exc, "feature", None)
+    field = getattr(exc, "field", None)
+    why = getattr(exc, "reason", None)
+    if why is None:
+        return reason(str(exc), lang)
+    words = {"feature": "đối tượng", "field": "trường"} if lang == "vi" else \
+        {"feature": "feature", "field": "field"}
+    where = [str(path)] if path is not None else []
+    if feature is not None:
+        where.append(f"{words['feature']} {feature}")
+    if field is not None:
+        where.append(f"{words['field']} '{field}'")
+    return ": ".join([*where, reason(why, lang)])

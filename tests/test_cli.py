@@ -97,11 +97,29 @@ CASES = ["unknown layer", "missing required field", "wrong geometry type", "inva
 def test_bad_import_is_one_line_and_changes_nothing(case, db, tmp_path, capsys):
     layer, path, expected = _bad_files(tmp_path)[case]
     before = store_fingerprint(db)
-    code, out, err = run(capsys, "import", layer, path, "--db", db)
+    code, out, err = run(capsys, "--lang", "en", "import", layer, path, "--db", db)
     assert code == 3
     assert expected in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert store_fingerprint(db) == before
+
+
+VI_MESSAGES = {
+    "missing required field": "b.geojson: đối tượng 1 (dist_code=674, road_code=ĐH43): "
+                              "trường 'road_class': thiếu giá trị bắt buộc",
+    "wrong geometry type": "hình học là Point, lớp 'roads' chỉ nhận LineString",
+    "no crs": "không có hệ tọa độ",
+    "150 MB file": "vượt giới hạn 100 MiB",
+    "duplicate identity with the store": "đã có đối tượng (dist_code=674, road_code=ĐH42)",
+    "wrong crs": "nằm ngoài lãnh thổ Việt Nam",
+}
+
+
+@pytest.mark.parametrize("case", sorted(VI_MESSAGES))
+def test_errors_are_in_vietnamese_by_default(case, db, tmp_path, capsys):
+    layer, path, _ = _bad_files(tmp_path)[case]
+    code, _, err = run(capsys, "import", layer, path, "--db", db)
+    assert code == 3 and err.startswith("Lỗi: ") and VI_MESSAGES[case] in err
 
 
 def test_import_then_replace(db, tmp_path, capsys):
@@ -115,7 +133,7 @@ def test_import_then_replace(db, tmp_path, capsys):
 
 def test_missing_store(tmp_path, capsys):
     code, _, err = run(capsys, "status", "--db", tmp_path / "none.gpkg")
-    assert code == 4 and "no store here" in err
+    assert code == 4 and "không có kho dữ liệu" in err
 
 
 def test_usage_errors_exit_2(capsys, tmp_path):
@@ -124,7 +142,7 @@ def test_usage_errors_exit_2(capsys, tmp_path):
 
 
 def test_unknown_province(capsys, tmp_path):
-    code, _, err = run(capsys, "init", tmp_path / "x.gpkg", "--province", "99")
+    code, _, err = run(capsys, "--lang", "en", "init", tmp_path / "x.gpkg", "--province", "99")
     assert code == 5 and "province code '99'" in err
     assert not (tmp_path / "x.gpkg").exists()
 

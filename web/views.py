@@ -22,6 +22,7 @@ from ntmgeo import ingest
 from ntmgeo import report as report_mod
 from ntmgeo import status as status_mod
 from ntmgeo._errors import InputError, NtmgeoError
+from ntmgeo.i18n import describe_error
 
 from . import i18n, mapbuild
 from .security import nonce
@@ -130,18 +131,13 @@ def _store_upload(file: Any, name: str, *, date: str, crs: str | None) -> int:
 
 
 def _reason(exc: InputError, filename: str, stored_name: str) -> str:
-    """The one-line reason, naming the file, feature and field (not the server's folder)."""
-    parts = [Path(filename).name]
-    if exc.feature is not None:
-        parts.append(f"feature {exc.feature}")
-    if exc.field is not None:
-        parts.append(f"field '{exc.field}'")
-    reason = exc.reason
+    """The one-line reason in the page's language, naming the uploaded file (not the server's
+    folder), the feature and the field."""
+    text = describe_error(exc, lang())
     tmp = tempfile.gettempdir()
-    reason = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", reason)
-    reason = reason.replace(stored_name, Path(filename).name)
-    reason = reason.replace("--crs EPSG:XXXX", i18n.t("upload_crs_hint", lang()))
-    return ": ".join([*parts, reason])
+    text = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", text)
+    text = text.replace(stored_name, Path(filename).name)
+    return text.replace("--crs EPSG:XXXX", i18n.t("upload_crs_hint", lang()))
 
 
 def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:

@@ -379,7 +379,7 @@ class TestUpload:
             zf.writestr("../../evil.shp", b"x")
         before = fingerprint(store_path)
         resp = _upload(client, buf.getvalue(), "evil.zip")
-        assert resp.status_code == 400 and "unsafe path" in resp.get_data(as_text=True)
+        assert resp.status_code == 400 and "đường dẫn không an toàn" in resp.get_data(as_text=True)
         assert fingerprint(store_path) == before
 
     def test_bad_date_and_crs(self, client, store_path):
