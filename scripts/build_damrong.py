@@ -25,6 +25,7 @@ fixed seeds. Run it twice: the outputs are byte-identical.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import math
@@ -785,7 +786,12 @@ def write(name, gdf):
 
 # --------------------------------------------------------------------------------------------
 
-def main():
+def main(argv=None):
+    global OUT
+    parser = argparse.ArgumentParser(description="Build the Đam Rông sample layers.")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="output folder (default: data/damrong, the committed sample)")
+    OUT = parser.parse_args(argv).out.resolve()
     OUT.mkdir(parents=True, exist_ok=True)
     print("== Đam Rông sample: sources from", SRC.relative_to(ROOT))
 
@@ -1040,7 +1046,7 @@ def main():
     print("\n-- outputs --")
     for name, (path, back) in written.items():
         h = hashlib.sha256(path.read_bytes()).hexdigest()
-        print(f"   {path.relative_to(ROOT)}: {len(back)} features, sha256 {h[:16]}")
+        print(f"   {path}: {len(back)} features, sha256 {h[:16]}")
     print("done.")
 
 

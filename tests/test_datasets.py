@@ -90,3 +90,20 @@ def test_tree_planting_is_survey_geometry(sample_store):
     surveys = sample_store.read_layer("surveys")
     kinds = set(surveys.geometry.geom_type)
     assert {"Point"} <= kinds and kinds & {"LineString", "MultiLineString"}
+
+
+def test_the_sample_is_rebuilt_byte_for_byte_from_its_sources(tmp_path):
+    """scripts/build_damrong.py reproduces the committed layers from data/damrong/sources."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = root / "scripts" / "build_damrong.py"
+    if not script.is_file():
+        pytest.skip("scripts/ is not shipped in an installed package")
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True,
+                   capture_output=True)
+    for name in ("admin_units", "roads", "surveys", "sites", "green_areas"):
+        built = (tmp_path / f"{name}.geojson").read_bytes()
+        assert built == (root / "data" / "damrong" / f"{name}.geojson").read_bytes(), name
