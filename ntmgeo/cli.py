@@ -286,6 +286,20 @@ def report_value(unit: str, indicator: str, value: str, db: Path, date: str, sou
                  d=rec["as_of"], m=_met_word(rec["met"])), highlight=False)
 
 
+def _progress_doc(store: Any, day: str, since: str | None = None) -> dict[str, Any]:
+    """The progress document (``ntmgeo progress``): by month, by quarter, overdue on ``day``."""
+    import datetime as dt
+
+    from . import progress as progress_mod
+
+    start = since or (dt.date.fromisoformat(day) - dt.timedelta(days=365)).isoformat()
+    return {"as_of": day,
+            "greening_by_month": progress_mod.greening_by_month(store, until=day),
+            "indicators_by_quarter": progress_mod.indicators_by_quarter(store, start=start,
+                                                                        until=day),
+            "overdue": progress_mod.overdue(store, as_of=day)}
+
+
 def _check_date(text: str) -> str:
     import datetime as dt
 
@@ -334,19 +348,9 @@ def targets(db: Path, code: str, level: str, as_of: str | None, as_json: bool) -
 def progress(db: Path, as_of: str | None, since: str | None, as_json: bool) -> None:
     """Progress and deadlines: tree-lined km by month, indicators met by quarter, works
     overdue against the plan's dates."""
-    import datetime as dt
-
-    from . import progress as progress_mod
-
     store = open_store(db)
     day = _check_date(as_of) if as_of else status_mod.default_as_of(store)
-    start = _check_date(since) if since else (
-        dt.date.fromisoformat(day) - dt.timedelta(days=365)).isoformat()
-    doc = {"as_of": day,
-           "greening_by_month": progress_mod.greening_by_month(store, until=day),
-           "indicators_by_quarter": progress_mod.indicators_by_quarter(store, start=start,
-                                                                       until=day),
-           "overdue": progress_mod.overdue(store, as_of=day)}
+    doc = _progress_doc(store, day, since=since and _check_date(since))
     if as_json:
         _echo_json(doc)
         return
@@ -579,9 +583,14 @@ def table(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: st
     note) as XLSX or CSV, ready to paste into a plan."""
     from . import report as report_mod
 
-    doc = status_mod.from_store(open_store(db), level=level, unit=unit,
+    store = open_store(db)
+    doc = status_mod.from_store(store, level=level, unit=unit,
                                 as_of=as_of and _check_date(as_of), source=source)
-    path = (report_mod.to_xlsx if fmt == "xlsx" else report_mod.to_csv)(doc, out)
+    if fmt == "xlsx":
+        progress = _progress_doc(store, doc["as_of"]) if level == "district" else None
+        path = report_mod.to_xlsx(doc, out, progress=progress)
+    else:
+        path = report_mod.to_csv(doc, out)
     _out.print(t("written", path=path), highlight=False)
 
 

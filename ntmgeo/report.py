@@ -408,7 +408,8 @@ def _commune_sheets(wb: Workbook, doc: dict[str, Any]) -> None:
             _notes(sheet, end + 1, [f"Ghi chú: {entry['note']}"], len(ccols))
 
 
-def to_xlsx(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+def to_xlsx(doc: dict[str, Any], path: str | os.PathLike[str],
+            progress: dict[str, Any] | None = None) -> Path:
     """Write the plan's criteria table of ``doc`` as an Excel workbook (openpyxl).
 
     A unit's document gives one sheet: title lines (the criteria-set level, the year, the
@@ -417,7 +418,8 @@ def to_xlsx(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     (landscape, one page wide), unmet results shaded, and below it the count the
     indicators give beside the document's own summary and their disagreements. A
     commune-level document gives a summary sheet (one row per commune) and a sheet per
-    commune with its criteria.
+    commune with its criteria. ``progress`` (the ``ntmgeo progress`` document) adds a sheet
+    "Tiến độ": tree-lined km by month, indicators met by quarter, works overdue.
     """
     wb = Workbook()
     if _is_commune_doc(doc):
@@ -426,6 +428,48 @@ def to_xlsx(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
         ws = wb.active
         ws.title = _safe_sheet_name(f"Tiêu chí {_vi(doc.get('unit', {}).get('name'))}", set())
         _district_sheet(ws, doc)
+    if progress is not None:
+        _progress_sheet(wb.create_sheet("Tiến độ"), progress)
     with _atomic(path) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+def _progress_sheet(ws: Worksheet, progress: dict[str, Any]) -> None:
+    """Tree-lined km by month, indicators met by quarter, and overdue works, as of a date."""
+    row = _sheet_title(ws, [f"TIẾN ĐỘ THỰC HIỆN ĐẾN NGÀY {_dmy(progress['as_of'])}"], 5)
+    row += 1
+    _header(ws, row, ["Cuối tháng", "Đã trồng cây xanh (km)", "Tổng chiều dài (km)",
+                      "Tỷ lệ", ""], (14, 22, 20, 10, 30))
+    for item in progress.get("greening_by_month") or []:
+        row += 1
+        ratio = item["ratio"]
+        values = [_dmy(item["as_of"]), round(item["greened_km"], 2), round(item["length_km"], 2),
+                  None if ratio is None else f"{100 * ratio:.2f}%".replace(".", ",")]
+        for c, value in enumerate(values, start=1):
+            ws.cell(row=row, column=c, value=value).border = _BORDER
+    row += 2
+    _header(ws, row, ["Cuối quý", "Chỉ tiêu đạt", "Tiêu chí đạt", "", "Chỉ tiêu chưa đạt"],
+            (14, 22, 20, 10, 30))
+    for item in progress.get("indicators_by_quarter") or []:
+        row += 1
+        if "error" in item:
+            values = [_dmy(item["as_of"]), item["error"], None, None, None]
+        else:
+            values = [_dmy(item["as_of"]),
+                      f"{item['indicators_met']}/{item['indicators_total']}",
+                      f"{item['criteria_met']}/{item['criteria_total']}", None,
+                      ", ".join(item["unmet"])]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=c, value=value)
+            cell.border, cell.alignment = _BORDER, _WRAP_TOP
+    row += 2
+    _header(ws, row, ["Thời hạn", "Chỉ tiêu", "Công trình / nội dung", "Quá hạn (ngày)",
+                      "Tình trạng"], (14, 22, 20, 10, 30))
+    for item in progress.get("overdue") or []:
+        row += 1
+        values = [_dmy(item["deadline"]), item.get("indicator"), item.get("name"),
+                  item.get("days_late"), item.get("status")]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=c, value=value)
+            cell.border, cell.alignment = _BORDER, _WRAP_TOP

@@ -73,3 +73,15 @@ def test_progress_command(db, capsys):
 
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"as_of", "greening_by_month", "indicators_by_quarter", "overdue"}
+
+
+def test_the_criteria_workbook_carries_a_progress_sheet(db, tmp_path, capsys):
+    import openpyxl
+
+    out = tmp_path / "bang.xlsx"
+    assert main(["table", "--db", str(db), "--out", str(out), "--as-of", "2024-12-31"]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[-1] == "Tiến độ"
+    cells = [c for row in wb["Tiến độ"].iter_rows(values_only=True) for c in row if c]
+    assert "TIẾN ĐỘ THỰC HIỆN ĐẾN NGÀY 31/12/2024" in cells
+    assert "Bến xe khách huyện Đam Rông" in cells  # overdue since 30/10/2024
