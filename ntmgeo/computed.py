@@ -39,8 +39,17 @@ class ComputedValue:
     features: tuple[str, ...] = ()
 
 
-def _greening(store: Store, as_of: str) -> ComputedValue | None:
-    doc = greening_mod.from_store(store, as_of=as_of)
+def _district_code(store: Store, as_of: str, unit: str | None) -> str | None:
+    """The district whose roads count: ``unit``, else the only district valid on ``as_of``."""
+    row = _the_unit(store, as_of, unit)
+    return None if row is None else str(row["code"])
+
+
+def _greening(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+    code = _district_code(store, as_of, unit)
+    if code is None:
+        return None
+    doc = greening_mod.from_store(store, as_of=as_of, dist_code=code)
     if not doc["roads"]:
         return None
     total = doc["total"]
@@ -52,10 +61,14 @@ def _greening(store: Store, as_of: str) -> ComputedValue | None:
         features=ids)
 
 
-def _roads_to_standard(store: Store, as_of: str) -> ComputedValue | None:
+def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
+                       ) -> ComputedValue | None:
     from .indicators import roads as roads_ind
 
-    roads = greening_mod.district_roads(store.read_layer("roads"))
+    code = _district_code(store, as_of, unit)
+    if code is None:
+        return None
+    roads = greening_mod.district_roads(store.read_layer("roads"), dist_code=code)
     if roads.empty:
         return None
     doc = roads_ind.roads_to_standard(roads, crs=store.measure_crs)
@@ -227,11 +240,13 @@ REGISTRY: dict[str, Callable[[Store, str], ComputedValue | None]] = {
 }
 
 
-def compute_all(store: Store, cset: CriteriaSet, as_of: str) -> dict[str, ComputedValue]:
-    """Every indicator of ``cset`` that the registry can compute from ``store``."""
+def compute_all(store: Store, cset: CriteriaSet, as_of: str, *, unit: str | None = None
+                ) -> dict[str, ComputedValue]:
+    """Every indicator of ``cset`` that the registry can compute from ``store``, for ``unit``
+    (a code; default: the only unit of the set's level valid on ``as_of``)."""
     out = {}
     for ind in cset.indicators:
         func = REGISTRY.get(ind.compute or "")
-        if func is not None and (value := func(store, as_of)) is not None:
+        if func is not None and (value := func(store, as_of, unit=unit)) is not None:
             out[ind.id] = value
     return out

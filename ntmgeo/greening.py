@@ -15,26 +15,34 @@ from .store import Store
 __all__ = ["district_roads", "from_files", "from_frames", "from_store"]
 
 
-def district_roads(roads: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The district roads (road class ĐH) of a roads layer."""
-    return roads[roads["road_class"] == "ĐH"]
+def district_roads(roads: gpd.GeoDataFrame, *, dist_code: str | None = None
+                   ) -> gpd.GeoDataFrame:
+    """The district roads (road class ĐH) of a roads layer, of one district if given."""
+    keep = roads["road_class"] == "ĐH"
+    if dist_code is not None:
+        keep &= roads["dist_code"].astype(str) == str(dist_code)
+    return roads[keep]
 
 
 def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
-                **options: Any) -> dict[str, Any]:
-    """Greening of the district roads in ``roads`` from ``surveys``, measured in ``crs``."""
+                dist_code: str | None = None, **options: Any) -> dict[str, Any]:
+    """Greening of the district roads in ``roads`` (of one district if ``dist_code``) from
+    ``surveys``, measured in ``crs``."""
     from .indicators import roads as roads_ind
 
-    return roads_ind.tree_lined(district_roads(roads), surveys, crs=crs, **options)
+    return roads_ind.tree_lined(district_roads(roads, dist_code=dist_code), surveys, crs=crs,
+                                **options)
 
 
-def from_store(store: Store, *, as_of: str | None = None, **options: Any) -> dict[str, Any]:
-    """Greening from a store's roads and surveys (surveys dated on or before ``as_of``)."""
+def from_store(store: Store, *, as_of: str | None = None, dist_code: str | None = None,
+               **options: Any) -> dict[str, Any]:
+    """Greening from a store's roads (of one district if ``dist_code``) and surveys (those
+    dated on or before ``as_of``)."""
     roads = store.read_layer("roads")
     surveys = store.read_layer("surveys")
     if as_of is not None:
         surveys = surveys[surveys["survey_date"].astype(str) <= as_of]
-    return from_frames(roads, surveys, crs=store.measure_crs, **options)
+    return from_frames(roads, surveys, crs=store.measure_crs, dist_code=dist_code, **options)
 
 
 def from_files(roads_file: Any, survey_files: list[Any], *, crs: str | None = None,

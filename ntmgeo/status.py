@@ -310,7 +310,7 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
     if not summaries.empty:
         summary = summaries.sort_values("as_of", kind="stable").iloc[-1].to_dict()
     if computed is None:
-        computed = compute_all(store, cset, as_of) if source == "all" else {}
+        computed = compute_all(store, cset, as_of, unit=code) if source == "all" else {}
     doc = evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
                    computed=computed)
     doc["recognition"] = rollups(store, level=level, code=code, as_of=as_of, units=units)

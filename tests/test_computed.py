@@ -192,3 +192,38 @@ class TestImports:
         assert value.value_text == env_ind.NO_POPULATION
         ind = indicators(status.from_store(store, level="district", as_of=AS_OF))
         assert (ind["7.6"]["source"], ind["7.6"]["value"]) == ("reported", 4.5)
+
+
+def test_each_district_counts_only_its_own_roads(tmp_path):
+    """Two districts with an ĐH01 each: the status of one never mixes in the other's roads."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    from ntmgeo import layers, status
+    from ntmgeo.store.gpkg import GpkgStore
+
+    store = GpkgStore.create(tmp_path / "two.gpkg", prov_code="68")
+    x0, y0 = 108.0, 12.0
+    units = gpd.GeoDataFrame(
+        {"code": ["700", "701"], "level": ["district"] * 2, "name": ["A", "B"],
+         "parent_code": ["68"] * 2, "valid_from": ["2004-01-01"] * 2},
+        geometry=[box(x0, y0, x0 + 0.1, y0 + 0.1), box(x0 + 0.1, y0, x0 + 0.2, y0 + 0.1)],
+        crs="EPSG:4326")
+    roads = gpd.GeoDataFrame(
+        {"dist_code": ["700", "701"], "road_code": ["ĐH01", "ĐH01"], "road_class": ["ĐH"] * 2,
+         "surface": ["asphalt_concrete", "gravel"]},
+        geometry=[LineString([(x0 + 0.01, y0 + 0.05), (x0 + 0.09, y0 + 0.05)]),
+                  LineString([(x0 + 0.11, y0 + 0.05), (x0 + 0.19, y0 + 0.05)])],
+        crs="EPSG:4326")
+    row = LineString([(x0 + 0.01, y0 + 0.05005), (x0 + 0.09, y0 + 0.05005)])  # ~5 m beside
+    surveys = gpd.GeoDataFrame({"survey_id": ["a"], "survey_date": ["2024-01-10"]},
+                               geometry=[row], crs="EPSG:4326")
+    for name, gdf in (("admin_units", units), ("roads", roads), ("surveys", surveys)):
+        store.write_features(name, layers.conform(gdf, layers.load_schema(name)))
+    docs = {code: status.from_store(store, level="district", unit=code, as_of="2024-02-29")
+            for code in ("700", "701")}
+    value = {c: {i["id"]: i["value"] for cr in d["criteria"] for i in cr["indicators"]}
+             for c, d in docs.items()}
+    assert value["700"]["2.3"] == pytest.approx(100.0, abs=0.5)
+    assert value["701"]["2.3"] == pytest.approx(0.0)
+    assert (value["700"]["2.2"], value["701"]["2.2"]) == (100.0, 0.0)
