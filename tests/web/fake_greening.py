@@ -96,8 +96,8 @@ def tree_lined(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
 
 
 def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
-                **options: Any) -> dict[str, Any]:
+                dist_code: str | None = None, **options: Any) -> dict[str, Any]:
     """Replacement for :func:`ntmgeo.greening.from_frames`."""
     from ntmgeo.greening import district_roads
 
-    return tree_lined(district_roads(roads), surveys, crs=crs, **options)
+    return tree_lined(district_roads(roads, dist_code=dist_code), surveys, crs=crs, **options)
