@@ -21,3 +21,11 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> GpkgStore:
     store = GpkgStore.create(path, prov_code="68")
     datasets.load_sample(store, "damrong")
     return store
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path, sample_store: GpkgStore) -> Path:
+    """A fresh copy of the Đam Rông sample store, for a test that changes it."""
+    path = tmp_path / "s.gpkg"
+    path.write_bytes(sample_store.path.read_bytes())
+    return path

@@ -171,13 +171,6 @@ def test_layers_and_criteria_commands(capsys):
     assert "vn-district-2021-2025" in out and "36 chỉ tiêu" in out
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli-sample") / "s.gpkg"
-    assert main(["init", str(path), "--sample", "damrong"]) == 0
-    return path
-
-
 def test_coverage_command(sample_db, capsys):
     capsys.readouterr()
     code, out, _ = run(capsys, "coverage", "--db", sample_db, "--type",

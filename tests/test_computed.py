@@ -97,38 +97,31 @@ class TestSample:
 
 
 class TestImports:
-    @pytest.fixture
-    def db(self, tmp_path, capsys):
-        path = tmp_path / "s.gpkg"
-        assert main(["init", str(path), "--sample", "damrong"]) == 0
-        capsys.readouterr()
-        return path
-
     def _flipped(self, before: dict, after: dict) -> dict[str, tuple]:
         return {k: (before[k], after[k]) for k in before if before[k] != after[k]}
 
-    def test_a_completed_market_flips_6_2_only(self, db):
-        before = mets(open_store(db))
+    def test_a_completed_market_flips_6_2_only(self, sample_db):
+        before = mets(open_store(sample_db))
         features = copy.deepcopy(sample_features("sites"))
         for f in features:
             if f["properties"]["site_id"] == "dr-market":
                 f["properties"]["status"] = "completed"
-        import_layer(db, "sites", features, replace=True)
-        assert self._flipped(before, mets(open_store(db))) == {
+        import_layer(sample_db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(sample_db))) == {
             "6.2": ((False, "computed"), (True, "computed"))}
 
-    def test_a_completed_class_iv_bus_station_flips_2_4_only(self, db):
-        before = mets(open_store(db))
+    def test_a_completed_class_iv_bus_station_flips_2_4_only(self, sample_db):
+        before = mets(open_store(sample_db))
         features = copy.deepcopy(sample_features("sites"))
         for f in features:
             if f["properties"]["site_id"] == "dr-bus-station":
                 f["properties"]["status"] = "completed"
-        import_layer(db, "sites", features, replace=True)
-        assert self._flipped(before, mets(open_store(db))) == {
+        import_layer(sample_db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(sample_db))) == {
             "2.4": ((False, "computed"), (True, "computed"))}
 
-    def test_green_land_in_the_cluster_to_ten_percent_flips_7_5_only(self, db):
-        store = open_store(db)
+    def test_green_land_in_the_cluster_to_ten_percent_flips_7_5_only(self, sample_db):
+        store = open_store(sample_db)
         before = mets(store)
         sites = store.read_layer("sites").to_crs(store.measure_crs)
         cluster = sites.loc[sites["site_id"] == "dr-ind-cluster", "geometry"].iloc[0]
@@ -137,30 +130,30 @@ class TestImports:
         square = middle.buffer(70.72, cap_style="square")
         assert cluster.contains(square)
         wgs = gpd.GeoSeries([square], crs=store.measure_crs).to_crs("EPSG:4326").iloc[0]
-        import_layer(db, "green_areas", [{"type": "Feature", "geometry": mapping(wgs),
+        import_layer(sample_db, "green_areas", [{"type": "Feature", "geometry": mapping(wgs),
                                           "properties": {"area_id": "dr-green-ccn-2",
                                                          "green_type": "industrial_cluster",
                                                          "site_id": "dr-ind-cluster"}}],
                      replace=False)
-        after_store = open_store(db)
+        after_store = open_store(sample_db)
         assert self._flipped(before, mets(after_store)) == {
             "7.5": ((False, "computed"), (True, "computed"))}
         doc = indicators(status.from_store(after_store, level="district", as_of=AS_OF))
         assert doc["7.5"]["value"] == pytest.approx(10.71, abs=0.01)
         assert doc["7.6"]["value"] == pytest.approx(4.5)  # public green land unchanged
 
-    def test_infrastructure_at_every_waste_point_flips_7_8_only(self, db):
-        before = mets(open_store(db))
+    def test_infrastructure_at_every_waste_point_flips_7_8_only(self, sample_db):
+        before = mets(open_store(sample_db))
         features = copy.deepcopy(sample_features("sites"))
         for f in features:
             if f["properties"]["site_type"] == "waste_collection_point":
                 f["properties"]["env_infrastructure"] = True
-        import_layer(db, "sites", features, replace=True)
-        assert self._flipped(before, mets(open_store(db))) == {
+        import_layer(sample_db, "sites", features, replace=True)
+        assert self._flipped(before, mets(open_store(sample_db))) == {
             "7.8": ((False, "computed"), (True, "computed"))}
 
-    def test_roads_to_every_commune_let_2_1_be_computed(self, db):
-        store = open_store(db)
+    def test_roads_to_every_commune_let_2_1_be_computed(self, sample_db):
+        store = open_store(sample_db)
         before = mets(store)
         units = store.read_layer("admin_units")
         communes = units[(units["level"] == "commune") & units["valid_to"].notna()]
@@ -171,22 +164,22 @@ class TestImports:
                   "properties": {"dist_code": "674", "road_code": f"X{code}",
                                  "road_class": "ĐX"}}
                  for code, c in zip(communes["code"], communes.geometry, strict=True)]
-        import_layer(db, "roads", roads, replace=False)
-        after = mets(open_store(db))
+        import_layer(sample_db, "roads", roads, replace=False)
+        after = mets(open_store(sample_db))
         assert self._flipped(before, after) == {"2.1": ((True, "reported"), (True, "computed"))}
-        ind = indicators(status.from_store(open_store(db), level="district", as_of=AS_OF))
+        ind = indicators(status.from_store(open_store(sample_db), level="district", as_of=AS_OF))
         assert ind["2.1"]["features"][0] == "sites:dr-bus-station"
         assert ind["2.1"]["value_text"].startswith("8/8 communes reached")
 
-    def test_no_population_figure_no_value(self, db):
+    def test_no_population_figure_no_value(self, sample_db):
         features = copy.deepcopy(sample_features("admin_units"))
         for f in features:
             if f["properties"]["code"] == "674":
                 f["properties"]["population"] = None
                 f["properties"]["population_year"] = None
                 f["properties"]["population_source"] = None
-        import_layer(db, "admin_units", features, replace=True)
-        store = open_store(db)
+        import_layer(sample_db, "admin_units", features, replace=True)
+        store = open_store(sample_db)
         value = REGISTRY["public_green_per_person"](store, AS_OF)
         assert (value.value, value.met) == (None, None)
         assert value.value_text == env_ind.NO_POPULATION

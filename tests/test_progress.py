@@ -17,16 +17,8 @@ def test_period_ends():
     assert progress.period_ends("2024-05-01", "2024-04-01", months=1) == []
 
 
-@pytest.fixture
-def db(tmp_path, capsys):
-    path = tmp_path / "s.gpkg"
-    assert main(["init", str(path), "--sample", "damrong"]) == 0
-    capsys.readouterr()
-    return path
-
-
-def test_tree_lined_km_grow_with_dated_surveys(db, tmp_path):
-    store = open_store(db)
+def test_tree_lined_km_grow_with_dated_surveys(sample_db, tmp_path):
+    store = open_store(sample_db)
     table = tmp_path / "june.csv"
     table.write_text("dist_code,road_code,from,to,side,survey_date\n"
                      "674,ĐH47,Km0+000,Km2+000,left,2024-06-15\n", encoding="utf-8")
@@ -38,8 +30,8 @@ def test_tree_lined_km_grow_with_dated_surveys(db, tmp_path):
     assert list(km)[0] == "2024-02-29" and list(km)[-1] == "2024-07-31"
 
 
-def test_overdue_works_as_of_a_date(db):
-    store = open_store(db)
+def test_overdue_works_as_of_a_date(sample_db):
+    store = open_store(sample_db)
     early = {i["id"] for i in progress.overdue(store, as_of="2024-03-31")}
     late = progress.overdue(store, as_of="2024-12-31")
     assert not early
@@ -48,16 +40,16 @@ def test_overdue_works_as_of_a_date(db):
     assert late[0]["days_late"] >= late[-1]["days_late"]
 
 
-def test_quarters_across_the_2025_reform(db):
-    rows = progress.indicators_by_quarter(open_store(db), start="2025-01-01",
+def test_quarters_across_the_2025_reform(sample_db):
+    rows = progress.indicators_by_quarter(open_store(sample_db), start="2025-01-01",
                                           until="2025-12-31")
     assert [r["as_of"] for r in rows] == ["2025-03-31", "2025-06-30", "2025-09-30",
                                           "2025-12-31"]
     assert "indicators_met" in rows[1] and "districts stopped operating" in rows[2]["error"]
 
 
-def test_as_of_gives_the_units_of_their_time(db):
-    store = open_store(db)
+def test_as_of_gives_the_units_of_their_time(sample_db):
+    store = open_store(sample_db)
     before = status.from_store(store, level="commune", as_of="2024-02-29")
     after = status.from_store(store, level="commune", as_of="2025-12-31")
     assert len(before["communes"]) == 8 and before["summary"]["ntm_or_above"] == 6
@@ -67,19 +59,19 @@ def test_as_of_gives_the_units_of_their_time(db):
     assert status.from_store(store, level="district", as_of="2024-02-29")["unit"]["code"] == "674"
 
 
-def test_progress_command(db, capsys):
-    assert main(["progress", "--db", str(db), "--as-of", "2024-12-31", "--json"]) == 0
+def test_progress_command(sample_db, capsys):
+    assert main(["progress", "--db", str(sample_db), "--as-of", "2024-12-31", "--json"]) == 0
     import json
 
     doc = json.loads(capsys.readouterr().out)
     assert set(doc) == {"as_of", "greening_by_month", "indicators_by_quarter", "overdue"}
 
 
-def test_the_criteria_workbook_carries_a_progress_sheet(db, tmp_path, capsys):
+def test_the_criteria_workbook_carries_a_progress_sheet(sample_db, tmp_path, capsys):
     import openpyxl
 
     out = tmp_path / "bang.xlsx"
-    assert main(["table", "--db", str(db), "--out", str(out), "--as-of", "2024-12-31"]) == 0
+    assert main(["table", "--db", str(sample_db), "--out", str(out), "--as-of", "2024-12-31"]) == 0
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[-1] == "Tiến độ"
     cells = [c for row in wb["Tiến độ"].iter_rows(values_only=True) for c in row if c]

@@ -181,19 +181,12 @@ def test_importing_a_survey_changes_exactly_2_3(tmp_path, capsys):
 
 
 class TestReportedValuesAndOwners:
-    @pytest.fixture
-    def db(self, tmp_path, capsys):
-        path = tmp_path / "s.gpkg"
-        assert main(["init", str(path), "--sample", "damrong"]) == 0
-        capsys.readouterr()
-        return path
-
-    def test_a_new_report_adds_a_dated_record_and_keeps_history(self, db, capsys):
+    def test_a_new_report_adds_a_dated_record_and_keeps_history(self, sample_db, capsys):
         from ntmgeo.store import open_store
 
-        assert main(["report", "674", "9.3", "đạt", "--db", str(db), "--date", "2024-10-30",
+        assert main(["report", "674", "9.3", "đạt", "--db", str(sample_db), "--date", "2024-10-30",
                      "--source", "Báo cáo UBND huyện"]) == 0
-        store = open_store(db)
+        store = open_store(sample_db)
         rows = store.read_records("reported_values")
         assert list(rows[rows["indicator_id"] == "9.3"]["as_of"]) == ["2024-02-29", "2024-10-30"]
         early = status.from_store(store, level="district", as_of="2024-06-30")
@@ -201,19 +194,19 @@ class TestReportedValuesAndOwners:
         pick = lambda d: next(i for c in d["criteria"] for i in c["indicators"] if i["id"] == "9.3")
         assert (pick(early)["met"], pick(late)["met"]) == (False, True)
 
-    def test_a_number_is_judged_against_the_threshold(self, db, capsys):
-        assert main(["report", "674", "5.3", "55", "--db", str(db), "--date", "2024-10-30",
+    def test_a_number_is_judged_against_the_threshold(self, sample_db, capsys):
+        assert main(["report", "674", "5.3", "55", "--db", str(sample_db), "--date", "2024-10-30",
                      "--source", "Sở GD&ĐT"]) == 0
         assert "Chưa đạt" in capsys.readouterr().out  # 55% < 60%
 
-    def test_unknown_unit_or_indicator(self, db, capsys):
-        assert main(["report", "999", "2.4", "đạt", "--db", str(db), "--date", "2024-10-30",
+    def test_unknown_unit_or_indicator(self, sample_db, capsys):
+        assert main(["report", "999", "2.4", "đạt", "--db", str(sample_db), "--date", "2024-10-30",
                      "--source", "x"]) == 5
-        assert main(["report", "674", "2.9", "đạt", "--db", str(db), "--date", "2024-10-30",
+        assert main(["report", "674", "2.9", "đạt", "--db", str(sample_db), "--date", "2024-10-30",
                      "--source", "x"]) == 5
 
-    def test_department_lists_its_unmet_indicators_by_deadline(self, db, capsys):
-        assert main(["status", "--db", str(db), "--department", "Kinh tế - Hạ tầng",
+    def test_department_lists_its_unmet_indicators_by_deadline(self, sample_db, capsys):
+        assert main(["status", "--db", str(sample_db), "--department", "Kinh tế - Hạ tầng",
                      "--json"]) == 0
         items = json.loads(capsys.readouterr().out)
         ids = [i["id"] for i in items["unmet"]]
