@@ -360,7 +360,7 @@ def _check_geometry(schema: LayerSchema, geom: Any) -> str | None:
         return "has an empty geometry"
     gtype = geom.geom_type.removeprefix("Multi")
     if gtype not in schema.geometry_types:
-        allowed = " or ".join(schema.geometry_types)
+        allowed = "/".join(schema.geometry_types)  # language-neutral: "LineString/Point"
         return f"geometry is {geom.geom_type}, layer '{schema.name}' takes {allowed}"
     if not geom.is_valid:
         return f"invalid geometry ({shapely.is_valid_reason(geom)})"
