@@ -13,9 +13,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from . import settings
 from ._errors import InputError
+from .codes import fold_code
 
 __all__ = ["is_chainage_table", "read_chainage_table", "surveys_from_chainage"]
 
@@ -57,8 +59,9 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
                           source: str = "<table>") -> gpd.GeoDataFrame:
     """Survey lines (in ``roads``' CRS) for each row of a chainage table.
 
-    Each row's road is found by (``dist_code``, ``road_code``); a road in several parts is
-    chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
+    Each row's road is found by (``dist_code``, ``road_code``), compared as people write them
+    (``DH42`` is ``ĐH42``, :mod:`ntmgeo.codes`); a row without ``dist_code`` takes the one road
+    of its code when only one district has it. A road in several parts is chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
     unknown road is an :class:`InputError` naming the row.
     """
     from .indicators.roads import cut, parse_chainage, road_lines
@@ -66,14 +69,20 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
     if table.empty:
         raise InputError("contains no rows", path=source)
     chained = road_lines(roads, crs=crs)
-    lines = {(str(d), str(c)): g for d, c, g in zip(chained["dist_code"], chained["road_code"],
-                                                     chained.geometry, strict=True)}
+    lines = {(fold_code(str(d)), fold_code(str(c))): g
+             for d, c, g in zip(chained["dist_code"], chained["road_code"], chained.geometry,
+                                strict=True)}
+    by_code: dict[str, list[shapely.Geometry]] = {}
+    for (_, code), line in lines.items():
+        by_code.setdefault(code, []).append(line)
     geoms, rows = [], []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
-        key = (str(row.get("dist_code", "")).strip(), str(row["road_code"]).strip())
-        line = lines.get(key)
+        dist, code = str(row.get("dist_code", "")).strip(), str(row["road_code"]).strip()
+        line = lines.get((fold_code(dist), fold_code(code)))
+        if line is None and not dist and len(by_code.get(fold_code(code), [])) == 1:
+            line = by_code[fold_code(code)][0]  # no district written, one road of that code
         if line is None:
-            raise InputError(f"no road ({key[0]}, {key[1]}) in the roads layer", path=source,
+            raise InputError(f"no road ({dist}, {code}) in the roads layer", path=source,
                              feature=number, field="road_code")
         try:
             start, end = parse_chainage(row["from"]), parse_chainage(row["to"])

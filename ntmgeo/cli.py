@@ -18,12 +18,13 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__, criteria, datasets, ingest, layers, settings
 from . import greening as greening_mod
 from . import status as status_mod
 from ._errors import NtmgeoError
-from .i18n import describe_error, t
+from .i18n import beside_no_road_text, describe_error, t
 from .store import open_store
 from .store.gpkg import GpkgStore
 
@@ -117,16 +118,21 @@ def import_(layer: str, file: Path, db: Path, replace: bool, crs: str | None,
     with _progress() as progress:
         progress.add_task(t("reading", file=file.name), total=None)
         defaults = {"survey_date": _check_date(date)} if date and layer == "surveys" else None
-        count = ingest.import_file(store, layer, file, replace=replace, crs=crs,
-                                   file_layer=file_layer, defaults=defaults,
-                                   user=user or os.environ.get("USER", ""),
-                                   encoding=encoding, swap_xy=swap_xy)
+        result = ingest.import_file(store, layer, file, replace=replace, crs=crs,
+                                    file_layer=file_layer, defaults=defaults,
+                                    user=user or os.environ.get("USER", ""),
+                                    encoding=encoding, swap_xy=swap_xy)
     if as_json:
-        _echo_json({"layer": layer, "file": str(file), "features": count,
-                    "mode": "replace" if replace else "append"})
-    else:
-        key = "replaced" if replace else "imported"
-        _out.print(t(key, n=count, layer=layer, file=file.name))
+        doc = {"layer": layer, "file": str(file), "features": result.count,
+               "mode": "replace" if replace else "append"}
+        if layer == "surveys":
+            doc["beside_no_road"] = result.beside_no_road
+        _echo_json(doc)
+        return
+    key = "replaced" if replace else "imported"
+    _out.print(t(key, n=result.count, layer=layer, file=file.name), highlight=False)
+    if layer == "surveys":
+        _out.print(beside_no_road_text(result), highlight=False)
 
 
 # ----------------------------------------------------------------------------------- status
@@ -159,6 +165,9 @@ def _print_district(doc: dict[str, Any]) -> None:
             table.add_row(f"  {ind['id']} {ind['name'][lang]}", threshold, value,
                           f"[{style}]{_met_word(ind['met'])}[/]" if style else
                           _met_word(ind["met"]), source)
+            for remark in (ind.get("basis"), ind.get("note")):  # which condition decided, and
+                if remark:  # what the layers could not answer (ntmgeo.computed)
+                    table.add_row(Text(f"    ↳ {remark[lang]}", style="dim"), "", "", "", "")
     _out.print(table)
     s = doc["summary"]
     _out.print(t("summary", im=s["indicators_met"], it=s["indicators_total"],
@@ -461,14 +470,17 @@ def _print_coverage(doc: dict[str, Any]) -> None:
 @click.option("--crs", default=None, help="Measuring CRS (EPSG code); default: the province's "
                                           "VN-2000 zone.")
 @click.option("--date", default=None, help="Survey date for features that carry none.")
+@click.option("--district", "dist_code", default=None,
+              help="District code: only its roads are assessed; roads in a file without a "
+                   "district code are taken as its roads.")
 @click.option("--roads-layer", default=None, help="Layer of the roads file (GeoPackage…).")
 @click.option("--survey-layer", default=None, help="Layer of the survey files (GeoPackage…).")
 @click.option("--as-of", "as_of", default=None, help="With --db: surveys up to this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path, ...],
              tolerance: float | None, side: str, threshold: float, crs: str | None,
-             date: str | None, roads_layer: str | None, survey_layer: str | None,
-             as_of: str | None, as_json: bool) -> None:
+             date: str | None, dist_code: str | None, roads_layer: str | None,
+             survey_layer: str | None, as_of: str | None, as_json: bool) -> None:
     """Tree-lined share of district-road km (indicator 2.3), from survey geometry."""
     options: dict[str, Any] = {"side": side, "threshold": threshold}
     if tolerance is not None:
@@ -477,7 +489,7 @@ def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path,
         if roads_file or survey_files:
             raise click.UsageError("give either --db or --roads with --survey, not both")
         doc = greening_mod.from_store(open_store(db), as_of=as_of and _check_date(as_of),
-                                      **options)
+                                      dist_code=dist_code, **options)
     else:
         if roads_file is None or not survey_files:
             raise click.UsageError("give --db PATH, or --roads FILE and at least one --survey")
@@ -485,7 +497,7 @@ def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path,
             progress.add_task(t("reading", file=roads_file.name), total=None)
             doc = greening_mod.from_files(roads_file, list(survey_files), crs=crs,
                                           date=date and _check_date(date),
-                                          roads_layer=roads_layer, survey_layer=survey_layer,
+                                          dist_code=dist_code, roads_layer=roads_layer, survey_layer=survey_layer,
                                           **options)
     if as_json:
         _echo_json(doc)

@@ -5,6 +5,11 @@ The criteria catalogue names, for each indicator geometry can answer, a ``comput
 a date returning a :class:`ComputedValue`, or ``None`` where the layers hold nothing to compute
 from (then the reported value stands). Adding an indicator is one function and one entry here;
 which indicator uses it is data.
+
+A function may also return a :class:`ComputedValue` with neither ``value`` nor ``met``: the
+layers hold something but cannot answer, the reported value stands, and its ``note`` (shown in
+the indicator's entry of the status document) says why. ``basis`` says which condition decided
+a computed value, and the rule's source.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import greening as greening_mod
+from . import layers as layers_mod
 from . import units as units_mod
 from .criteria import CriteriaSet
 from .indicators import environment as env_ind
@@ -29,7 +35,13 @@ __all__ = ["REGISTRY", "ComputedValue", "compute_all"]
 
 @dataclass(frozen=True)
 class ComputedValue:
-    """A value computed from the layers for one indicator, with the features behind it."""
+    """A value computed from the layers for one indicator, with the features behind it.
+
+    ``value`` and ``met`` both ``None``: no computed value (the reported one stands), and
+    ``note`` says why. ``note`` and ``basis`` are ``{"vi": ..., "en": ...}``: ``basis`` names
+    the condition that decided and the source of the rule; ``note`` what the layers could not
+    answer.
+    """
 
     value: float | None
     met: bool | None
@@ -37,6 +49,8 @@ class ComputedValue:
     unit: str | None = None
     value_text: str | None = None
     features: tuple[str, ...] = ()
+    note: dict[str, str] | None = None
+    basis: dict[str, str] | None = None
 
 
 def _district_code(store: Store, as_of: str, unit: str | None) -> str | None:
@@ -61,34 +75,12 @@ def _greening(store: Store, as_of: str, unit: str | None = None) -> ComputedValu
         features=ids)
 
 
-def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
-                       ) -> ComputedValue | None:
-    from .indicators import roads as roads_ind
-
-    code = _district_code(store, as_of, unit)
-    if code is None:
-        return None
-    roads = greening_mod.district_roads(store.read_layer("roads"), dist_code=code)
-    if roads.empty:
-        return None
-    doc = roads_ind.roads_to_standard(roads, crs=store.measure_crs)
-    total = doc["total"]
-    ids = tuple(f"roads:{r['dist_code']}/{r['road_code']}" for r in doc["roads"]
-                if not r["to_standard"])
-    return ComputedValue(
-        value=round(100 * total["ratio"], 2), met=None, as_of=as_of, unit="%",
-        value_text=f"{total['standard_km']:.2f}/{total['length_km']:.2f} km "
-                   f"({100 * total['ratio']:.2f}%)",
-        features=ids)
-
-
 # ----------------------------------------------------------------- sites, green land, network
 # Each wrapper computes for one unit: ``unit`` (a code) where given, else the only district
 # valid on ``as_of`` (None when there are several: the caller must say which). Only features
 # inside the unit count. A wrapper returns None (the reported value stands) where the layers
 # hold nothing to compute from: no site of the indicator's type in the unit, no cluster
-# polygon, no public green land, no road, no district centre, or (2.1) a commune the drawn
-# roads do not reach (see _road_connectivity).
+# polygon, no public green land, no district road (2.1, 2.2).
 
 
 def _the_unit(store: Store, as_of: str, unit: str | None,
@@ -190,35 +182,273 @@ def _public_green_per_person(store: Store, as_of: str,
                                    *(f"green_areas:{i}" for i in ids)))
 
 
-def _road_connectivity(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
-    """2.1, only when every commune is reached.
+# ------------------------------------------------------------ criterion 2: the district roads
+# Quyết định 932/QĐ-BGTVT (18/7/2022), the Ministry of Transport's guidance for the transport
+# criteria, states how 2.1 and 2.2 are judged (the catalogue quotes it on both indicators).
+# 2.1 has three conditions, each met, unmet or not answerable from the layers: any unmet one
+# makes 2.1 unmet; where none is unmet but one cannot be answered there is no computed value
+# (the reported one stands) and the note says which. 2.2 is the share of length built to the
+# planned grade, computed only where every district road records both grades.
+
+GUIDANCE = "QĐ 932/QĐ-BGTVT (18/7/2022)"
+"""The source of the rules for 2.1 and 2.2, as the status document cites it."""
+
+_Q_SURFACE = "tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa đạt 100%"
+_Q_CONNECT = ("100% số xã trên địa bàn huyện có đường ô tô kết nối với đường huyện và các "
+              "trung tâm hành chính, đảm bảo đi lại thuận tiện quanh năm")
+_Q_MAINTAIN = "100% đường huyện được bảo trì hàng năm"
+_Q_GRADE = "đầu tư xây dựng hoặc nâng cấp với cấp đường theo quy hoạch được phê duyệt"
+_Q_BRIDGES = "xây dựng kiên cố, phù hợp với cấp đường quy hoạch"
+QUOTES = (_Q_SURFACE, _Q_CONNECT, _Q_MAINTAIN, _Q_GRADE, _Q_BRIDGES)
+"""The guidance's words the notes quote (each is in the catalogue's ``guidance`` quotes)."""
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """One condition of an indicator: met, unmet, or not answerable (None)."""
+
+    met: bool | None
+    text: dict[str, str]
+    quote: str
+    features: tuple[str, ...] = ()
+
+
+def _both(vi: str, en: str) -> dict[str, str]:
+    return {"vi": vi, "en": en}
+
+
+def _km_vi(km: float) -> str:
+    return f"{km:.2f}".replace(".", ",")
+
+
+def _codes(rows: list[dict[str, Any]]) -> str:
+    return ", ".join(r["road_code"] for r in rows)
+
+
+def _road_ids(rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(f"roads:{r['dist_code']}/{r['road_code']}" for r in rows)
+
+
+def _cited(cond: _Condition) -> dict[str, str]:
+    return {lang: f"{cond.text[lang]} ({GUIDANCE}: “{cond.quote}”)" for lang in ("vi", "en")}
+
+
+def _quoted(cond: _Condition) -> dict[str, str]:
+    return {lang: f"{cond.text[lang]} (“{cond.quote}”)" for lang in ("vi", "en")}
+
+
+def _joined(parts: list[dict[str, str]], lead: dict[str, str] | None = None
+            ) -> dict[str, str]:
+    return {lang: (lead[lang] if lead else "") + "; ".join(p[lang] for p in parts)
+            for lang in ("vi", "en")}
+
+
+def _surface_condition(doc: dict[str, Any]) -> _Condition:
+    """2.1 (a): the district roads' surface is 100% asphalt or cement concrete."""
+    labels = layers_mod.load_schema("roads").field("surface").allowed_labels
+    total = doc["total"]
+    length, paved = total["length_km"], total["paved_km"]
+    if total["met"] is True:
+        return _Condition(True, _both(
+            f"mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa 100% "
+            f"({_km_vi(paved)}/{_km_vi(length)} km)",
+            f"district-road surface asphalt or cement concrete: 100% "
+            f"({paved:.2f}/{length:.2f} km)"), _Q_SURFACE)
+    unknown = [r for r in doc["roads"] if r["unknown_km"] > 0]
+    no_surface = _both(
+        f"chưa ghi kết cấu mặt đường cho {_codes(unknown)} "
+        f"({_km_vi(total['unknown_km'])} km)",
+        f"no surface recorded for {_codes(unknown)} ({total['unknown_km']:.2f} km)")
+    if total["met"] is None:
+        return _Condition(None, {
+            "vi": no_surface["vi"] + ": chưa biết tỷ lệ nhựa hóa hoặc bê tông xi măng hóa",
+            "en": no_surface["en"] + ": the paved share cannot be told"}, _Q_SURFACE)
+    failing = [r for r in doc["roads"] if r["paved"] is False]
+
+    def road(r: dict[str, Any], lang: str) -> str:
+        km = _km_vi(r["length_km"]) if lang == "vi" else f"{r['length_km']:.2f}"
+        names = [labels.get(s, {}).get(lang, s) for s in r["surfaces"]]
+        text = f"{r['road_code']} ({km} km: " + (" và " if lang == "vi" else " and ").join(
+            n[:1].lower() + n[1:] for n in names)
+        if r["mixed_km"] > 0:
+            text += (", không chia theo chiều dài" if lang == "vi" else ", not split by length")
+        return text + ")"
+
+    roads = {lang: ", ".join(road(r, lang) for r in failing) for lang in ("vi", "en")}
+    if total["share"] is not None:
+        pct = 100 * total["share"]
+        text = _both(
+            f"tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa "
+            f"{_km_vi(pct)}% ({_km_vi(paved)}/{_km_vi(length)} km), dưới 100%: "
+            f"chưa nhựa hóa hoặc bê tông xi măng hóa {roads['vi']}",
+            f"share of the district-road surface in asphalt or cement concrete {pct:.2f}% "
+            f"({paved:.2f}/{length:.2f} km), below 100%: not paved {roads['en']}")
+    else:
+        text = _both(
+            f"tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa dưới 100%: đã nhựa "
+            f"hóa hoặc bê tông xi măng hóa {_km_vi(paved)}/{_km_vi(length)} km; chưa nhựa hóa "
+            f"hoặc bê tông xi măng hóa toàn tuyến {roads['vi']}",
+            f"share of the district-road surface in asphalt or cement concrete below 100%: "
+            f"{paved:.2f}/{length:.2f} km known paved; not paved throughout {roads['en']}")
+        if total["mixed_km"] > 0:
+            text = {"vi": text["vi"] + "; tỷ lệ của tuyến ghi nhiều loại mặt đường chưa rõ, "
+                                       "nhưng toàn bộ không thể đạt 100%",
+                    "en": text["en"] + "; the share of a road recorded with several surfaces "
+                                       "is unknown, but the whole cannot be 100%"}
+        if total["unknown_km"] > 0:
+            text = {lang: f"{text[lang]}; {no_surface[lang]}" for lang in ("vi", "en")}
+    return _Condition(False, text, _Q_SURFACE, _road_ids(failing))
+
+
+def _connection_condition(store: Store, as_of: str, row: pd.Series) -> _Condition:
+    """2.1 (b): every commune reaches the district centre over the roads.
 
     The roads layer holds the roads someone drew, not necessarily every road (provincial and
     commune roads are often missing): a commune it does not reach may lack a road in the layer
-    as much as on the ground, so an unreached commune leaves the reported value standing.
+    as much as on the ground, so an unreached commune leaves the condition unanswered, never
+    unmet.
     """
-    row = _the_unit(store, as_of, unit)
-    if row is None:
-        return None
     units = store.read_layer("admin_units")
     communes = units_mod.children(units, str(row["code"]), as_of)
     communes = communes[communes["level"].isin(["commune", "town"])]
     roads = store.read_layer("roads")
     centre = network_ind.district_centre(_inside(store, "sites", row))
     if communes.empty or roads.empty or centre is None:
-        return None
+        missing = ("trung tâm huyện (bến xe khách hoặc chợ trung tâm trong lớp công trình)"
+                   if centre is None else "các xã" if communes.empty else "đường")
+        missing_en = ("the district centre (a bus station or central market in the sites layer)"
+                      if centre is None else "the communes" if communes.empty else "roads")
+        return _Condition(None, _both(f"chưa có {missing} trong các lớp bản đồ: chưa trả lời "
+                                      "được việc kết nối tới các xã",
+                                      f"no {missing_en} in the layers: the connection to the "
+                                      "communes cannot be answered"), _Q_CONNECT)
     communes = communes.set_index(communes["code"].astype(str))
     res = network_ind.connectivity(communes, roads, gpd.GeoSeries([centre.geometry],
                                                                    crs=units.crs),
                                    crs=store.measure_crs)
-    if not res["reached"].all():
-        return None
+    n, reached = len(res), int(res["reached"].sum())
+    if reached < n:
+        return _Condition(None, _both(
+            f"{reached}/{n} xã tới được {centre['name']} theo các đường đã vẽ; đường chưa vẽ "
+            "trên bản đồ không có nghĩa là không có đường: chưa trả lời được việc kết nối",
+            f"{reached}/{n} communes reach {centre['name']} over the drawn roads; a road "
+            "missing from the layer is no proof of a missing road: the connection cannot be "
+            "answered"), _Q_CONNECT)
     used = sorted({r for r in res["road"] if r})
+    far = res["network_m"].max() / 1000
+    return _Condition(True, _both(
+        f"{n}/{n} xã tới được {centre['name']} theo đường (xa nhất {_km_vi(far)} km)",
+        f"{n}/{n} communes reached from {centre['name']} (farthest {far:.1f} km along the "
+        "roads)"), _Q_CONNECT, (f"sites:{centre['site_id']}", *(f"roads:{r}" for r in used)))
+
+
+_NO_VALUE = _both(f"Chưa tính được từ bản đồ theo {GUIDANCE} (giữ giá trị báo cáo, nếu có): ",
+                  f"No value computed from the layers under {GUIDANCE} (the reported value, "
+                  "if any, stands): ")
+
+_MAINTENANCE = _Condition(None, _both(
+    "các lớp bản đồ không có số liệu bảo trì đường huyện: chưa trả lời được việc bảo trì hàng năm",
+    "the layers hold no record of district-road maintenance: yearly maintenance cannot be "
+    "answered"), _Q_MAINTAIN)
+
+
+def _road_connectivity(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+    """2.1 as QĐ 932/QĐ-BGTVT states it: (a) the district roads' surface 100% asphalt (chip
+    seal included) or cement concrete, (b) every commune connected to the district centre,
+    (c) every district road maintained every year.
+
+    Unmet when a condition is unmet (only (a) can be: an unreached commune may only lack a
+    drawn road, and the layers record no maintenance); otherwise no computed value, with a
+    note naming the conditions the layers cannot answer. None without the unit or without any
+    district road.
+    """
+    row = _the_unit(store, as_of, unit)
+    if row is None:
+        return None
+    roads = greening_mod.district_roads(store.read_layer("roads"), dist_code=str(row["code"]))
+    if roads.empty:
+        return None
+    from .indicators import roads as roads_ind
+
+    surface_doc = roads_ind.paved_share(roads, crs=store.measure_crs)
+    surface = _surface_condition(surface_doc)
+    conditions = [surface, _connection_condition(store, as_of, row), _MAINTENANCE]
+    failed = [c for c in conditions if c.met is False]
+    unanswered = [c for c in conditions if c.met is None]
+    if not failed:
+        answered = [c for c in conditions if c.met is True]
+        note = _joined([_quoted(c) for c in unanswered], _NO_VALUE)
+        if answered:
+            note = {lang: f"{note[lang]}. " + ("Đã đạt: " if lang == "vi" else "Met: ")
+                    + "; ".join(c.text[lang] for c in answered) for lang in ("vi", "en")}
+        return ComputedValue(value=None, met=None, as_of=as_of, note=note)
+    total = surface_doc["total"]
+    share = total["share"]
+    text = (f"{total['paved_km']:.2f}/{total['length_km']:.2f} km ({100 * share:.2f}%)"
+            if share is not None else
+            f"< 100% (≥ {total['paved_km']:.2f}/{total['length_km']:.2f} km)")
     return ComputedValue(
-        value=float(len(res)), met=True, as_of=as_of, unit=None,
-        value_text=f"{len(res)}/{len(res)} communes reached from {centre['name']} "
-                   f"(farthest {res['network_m'].max() / 1000:.1f} km along the roads)",
-        features=(f"sites:{centre['site_id']}", *(f"roads:{r}" for r in used)))
+        value=None if share is None else round(100 * share, 2), met=False, as_of=as_of,
+        unit="%", value_text=text,
+        features=tuple(f for c in failed for f in c.features),
+        basis=_joined([_cited(c) for c in failed],
+                      _both("Chưa đạt theo điều kiện: ", "Unmet on the condition: ")),
+        note=_joined([c.text for c in unanswered],
+                     _both("Chưa trả lời được từ bản đồ: ", "Not answerable from the layers: ")))
+
+
+_BRIDGES = _both(f"lớp đường không có trường cầu, cống: điều kiện cầu, cống “{_Q_BRIDGES}” "
+                 "chưa được đánh giá",
+                 "the roads layer has no bridge or culvert field: the condition that bridges "
+                 "and culverts be permanent and fit for the planned grade is not assessed")
+
+
+def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
+                       ) -> ComputedValue | None:
+    """2.2 as QĐ 932/QĐ-BGTVT states it: the share of the district roads' length built to the
+    grade of the approved plan, where every district road records its planned and its built
+    grade; unmet (with no share) where a road records both and they differ; otherwise no
+    computed value, with a note naming the roads whose grades are not recorded."""
+    from .indicators import roads as roads_ind
+
+    code = _district_code(store, as_of, unit)
+    if code is None:
+        return None
+    roads = greening_mod.district_roads(store.read_layer("roads"), dist_code=code)
+    if roads.empty:
+        return None
+    doc = roads_ind.roads_to_standard(roads, crs=store.measure_crs)
+    total = doc["total"]
+    below = [r for r in doc["roads"] if r["to_standard"] is False]
+    missing = []
+    if total["missing_planned"]:
+        codes = ", ".join(total["missing_planned"])
+        missing.append(_both(f"chưa ghi cấp kỹ thuật theo quy hoạch cho {codes}",
+                             f"planned grade not recorded for {codes}"))
+    if total["missing_built"]:
+        codes = ", ".join(total["missing_built"])
+        missing.append(_both(f"chưa ghi cấp kỹ thuật đã xây dựng cho {codes}",
+                             f"built technical grade not recorded for {codes}"))
+    rule = _Condition(None, _both(
+        "tỷ lệ chiều dài đường huyện có cấp kỹ thuật đúng cấp theo quy hoạch",
+        "share of the district-road length built to the grade of the approved plan"), _Q_GRADE)
+    length, std = total["length_km"], total["standard_km"]
+    if total["ratio"] is not None:
+        pct = 100 * total["ratio"]
+        return ComputedValue(value=round(pct, 2), met=None, as_of=as_of, unit="%",
+                             value_text=f"{std:.2f}/{length:.2f} km ({pct:.2f}%)",
+                             features=_road_ids(below), basis=_cited(rule), note=_BRIDGES)
+    if below:
+        decided = _Condition(False, _both(
+            f"{_codes(below)} không đúng cấp kỹ thuật theo quy hoạch: tỷ lệ dưới 100%",
+            f"{_codes(below)} not built to the planned grade: the share is below 100%"),
+            _Q_GRADE)
+        return ComputedValue(value=None, met=False, as_of=as_of, unit="%",
+                             value_text=f"< 100% (≥ {std:.2f}/{length:.2f} km)",
+                             features=_road_ids(below), basis=_cited(decided),
+                             note=_joined([*missing, _BRIDGES]))
+    return ComputedValue(value=None, met=None, as_of=as_of,
+                         note=_joined([*missing, _BRIDGES], _NO_VALUE))
 
 
 REGISTRY: dict[str, Callable[[Store, str], ComputedValue | None]] = {

@@ -22,9 +22,11 @@ Two questions a plan asks of its infrastructure, per administrative unit:
   has no ``covered_population``.
 * **Road km by surface** (:func:`surface_lengths`, :func:`surface_document`): the length of
   road in each unit by road class and surface, and the hardened share (*cứng hóa*) as plans
-  write it, ``"cứng hóa 24,66/38,39 km"``. A road whose surfaces are all hard (asphalt or
-  cement concrete, :data:`ntmgeo.indicators.roads.HARD_SURFACES`) is hard; one listing hard and
-  soft surfaces on one feature cannot be split and counts as not hard.
+  write it, ``"cứng hóa 24,66/38,39 km"``. Hard is paved as Quyết định 932/QĐ-BGTVT
+  (18/7/2022) words indicator 2.1's surface condition, *nhựa hóa hoặc bê tông xi măng hóa*: a
+  road whose surfaces are all asphalt (asphalt concrete or chip seal, *láng nhựa*) or cement
+  concrete (:data:`ntmgeo.indicators.roads.PAVED_SURFACES`) is hard; one listing paved and
+  unpaved surfaces on one feature cannot be split and counts as not hard.
 
 Everything is measured in metres in the store's measuring CRS (the province's VN-2000 TM-3
 zone); the uncovered geometry is returned in WGS 84, ready for GeoJSON.
@@ -44,7 +46,7 @@ import shapely.geometry
 
 from . import units as units_mod
 from .indicators import network as network_ind
-from .indicators.roads import HARD_SURFACES
+from .indicators.roads import PAVED_SURFACES
 from .measure import projected
 from .store import Store
 
@@ -366,8 +368,8 @@ def surface_lengths(roads: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
     pandas.DataFrame
         One row per (unit, road class, surface) with road inside the unit: ``unit`` (the
         index label of ``units``), ``road_class``, ``surface`` (the feature's surfaces joined
-        by ``|``, ``"unknown"`` where none is recorded), ``hard`` (every surface hard) and
-        ``length_m``.
+        by ``|``, ``"unknown"`` where none is recorded), ``hard`` (every surface paved:
+        :data:`~ntmgeo.indicators.roads.PAVED_SURFACES`) and ``length_m``.
 
     Raises
     ------
@@ -390,7 +392,7 @@ def surface_lengths(roads: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
         "unit": units.index.to_numpy()[unit_idx],
         "road_class": [str(classes.iloc[r]) for r in road_idx],
         "surface": ["|".join(surfaces[r]) or "unknown" for r in road_idx],
-        "hard": [bool(surfaces[r]) and set(surfaces[r]) <= HARD_SURFACES for r in road_idx],
+        "hard": [bool(surfaces[r]) and set(surfaces[r]) <= PAVED_SURFACES for r in road_idx],
         "length_m": length})
     rows = rows[rows["length_m"] > 0]
     return (rows.groupby(["unit", "road_class", "surface", "hard"], sort=True, as_index=False)
@@ -432,7 +434,8 @@ def surface_document(store: Store, *, as_of: str | None = None,
     Returns
     -------
     dict
-        JSON-ready: ``as_of``, ``crs``, ``hard_surfaces`` and ``units``: per unit ``code``,
+        JSON-ready: ``as_of``, ``crs``, ``hard_surfaces`` (the surfaces counted as hard:
+        asphalt concrete, chip seal, cement concrete) and ``units``: per unit ``code``,
         ``name``, ``level``, ``valid_from``, ``by_class`` (road class -> ``length_km``,
         ``hard_km``, ``unknown_km`` (no surface recorded: counted in the length, not as
         hard), ``hard_share``, ``by_surface`` (km), ``text`` such as
@@ -455,5 +458,5 @@ def surface_document(store: Store, *, as_of: str | None = None,
             "valid_from": _clean(row["valid_from"]),
             "by_class": {c: _surface_block(g) for c, g in mine.groupby("road_class", sort=True)},
             "total": _surface_block(mine)})
-    return {"as_of": as_of, "crs": crs, "hard_surfaces": sorted(HARD_SURFACES),
+    return {"as_of": as_of, "crs": crs, "hard_surfaces": sorted(PAVED_SURFACES),
             "units": entries}

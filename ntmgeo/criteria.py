@@ -61,6 +61,8 @@ class Indicator:
     compute: str | None = None
     note: dict[str, str] | None = None
     departments: tuple[dict[str, Any], ...] = ()
+    # How the indicator is judged, from guidance issued for the set: source, quotes, rule.
+    guidance: dict[str, Any] | None = None
 
     def threshold_for(self, zone: str | None = None) -> Threshold | None:
         """The threshold that applies, for a region or commune group where the set has them."""
@@ -146,6 +148,20 @@ def _threshold(doc: dict[str, Any] | None, where: str) -> Threshold | None:
                      value=doc.get("value"), unit=doc.get("unit"))
 
 
+def _guidance(doc: dict[str, Any] | None, where: str) -> dict[str, Any] | None:
+    """An indicator's ``guidance``: ``source`` (the guidance document), ``quotes`` (its words,
+    verbatim) and ``rule`` (how ntmgeo applies it, ``{vi, en}``)."""
+    if doc is None:
+        return None
+    if not isinstance(doc, dict) or not doc.get("source") or not doc.get("quotes"):
+        raise CriterionDataMissing(f"{where}: guidance needs a source and quotes")
+    rule = doc.get("rule")
+    if rule is not None and not (isinstance(rule, dict) and rule.get("vi") and rule.get("en")):
+        raise CriterionDataMissing(f"{where}: guidance rule needs vi and en")
+    return {"source": str(doc["source"]), "quotes": [str(q) for q in doc["quotes"]],
+            "rule": rule}
+
+
 def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dict[str, Any]]]]
            ) -> CriteriaSet:
     where = path.name
@@ -169,6 +185,7 @@ def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dic
                     thresholds={str(k): t for k, v in (ind.get("thresholds") or {}).items()
                                 if (t := _threshold(v, f"{where}: {iid}/{k}")) is not None},
                     compute=ind.get("compute"), note=ind.get("note"),
+                    guidance=_guidance(ind.get("guidance"), f"{where}: {iid}"),
                     departments=tuple(set_owners.get(iid, [])
                                       + set_owners.get(f"criterion:{crit['id']}", [])),
                 ))

@@ -81,7 +81,7 @@ def load_sample(store: Store, name: str) -> dict[str, int]:
     spec = manifest(name)
     counts: dict[str, int] = {}
     for layer, file in spec["layers"].items():
-        counts[layer] = ingest.import_file(store, layer, folder / file, user="sample")
+        counts[layer] = ingest.import_file(store, layer, folder / file, user="sample").count
     for rec in spec.get("records", []):
         counts[rec["table"]] = store.add_records(rec["table"], _record_rows(folder, rec))
     return counts

@@ -1,7 +1,8 @@
 """Derived layers for the provincial GIS: what ntmgeo computes, as layers with a field spec.
 
 Communes with their NTM level and criteria met; district roads with their length, tree-lined
-km, ratio and the 2.2 flag; the tree-lined stretches and the gaps as lines of their own. The
+km, ratio and the 2.2 flag (built to the planned grade; empty where a grade is not recorded);
+the tree-lined stretches and the gaps as lines of their own. The
 figures come from the same functions the CLI prints and the map shows
 (:mod:`ntmgeo.status`, :mod:`ntmgeo.greening`, :mod:`ntmgeo.indicators.roads`).
 """
@@ -46,9 +47,11 @@ ROAD_FIELDS = [
        "km"),
     _f("ratio", "green_pct", "real", "Tỷ lệ trồng cây xanh (chỉ tiêu 2.3)",
        "Tree-lined share (indicator 2.3)", "%"),
-    _f("to_standard", "std_2_2", "boolean", "Đạt chuẩn (chỉ tiêu 2.2)",
-       "Up to standard (indicator 2.2)"),
-    _f("standard_km", "std_km", "real", "Chiều dài đạt chuẩn", "Length up to standard", "km"),
+    _f("to_standard", "std_2_2", "boolean",
+       "Đúng cấp kỹ thuật theo quy hoạch (chỉ tiêu 2.2; để trống: chưa ghi đủ cấp kỹ thuật)",
+       "Built to the planned grade (indicator 2.2; empty: grades not recorded)"),
+    _f("standard_km", "std_km", "real", "Chiều dài đúng cấp theo quy hoạch",
+       "Length built to the planned grade", "km"),
 ]
 STRETCH_FIELDS = [
     _f("dist_code", "dist_code", "text", "Mã huyện", "District code"),

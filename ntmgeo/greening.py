@@ -15,23 +15,33 @@ from .store import Store
 __all__ = ["district_roads", "from_files", "from_frames", "from_store"]
 
 
-def district_roads(roads: gpd.GeoDataFrame, *, dist_code: str | None = None
-                   ) -> gpd.GeoDataFrame:
-    """The district roads (road class ĐH) of a roads layer, of one district if given."""
-    keep = roads["road_class"] == "ĐH"
+def district_roads(roads: gpd.GeoDataFrame, *, dist_code: str | None = None,
+                   unclassified: bool = False) -> gpd.GeoDataFrame:
+    """The district roads (road class ĐH) of a roads layer, of one district if given.
+
+    ``unclassified``: roads with no class count as district roads too (a planner's own roads
+    file often carries only the codes of the district roads it lists).
+    """
+    cls = roads["road_class"] if "road_class" in roads.columns else pd.Series(None,
+                                                                            index=roads.index)
+    keep = cls == "ĐH"
+    if unclassified:
+        keep |= cls.isna()
     if dist_code is not None:
-        keep &= roads["dist_code"].astype(str) == str(dist_code)
+        keep &= roads["dist_code"].astype(str).str.strip() == str(dist_code).strip()
     return roads[keep]
 
 
 def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
-                dist_code: str | None = None, **options: Any) -> dict[str, Any]:
+                dist_code: str | None = None, unclassified: bool = False,
+                **options: Any) -> dict[str, Any]:
     """Greening of the district roads in ``roads`` (of one district if ``dist_code``) from
-    ``surveys``, measured in ``crs``."""
+    ``surveys``, measured in ``crs`` (``unclassified``: see :func:`district_roads`)."""
     from .indicators import roads as roads_ind
 
-    return roads_ind.tree_lined(district_roads(roads, dist_code=dist_code), surveys, crs=crs,
-                                **options)
+    return roads_ind.tree_lined(district_roads(roads, dist_code=dist_code,
+                                               unclassified=unclassified),
+                                surveys, crs=crs, **options)
 
 
 def from_store(store: Store, *, as_of: str | None = None, dist_code: str | None = None,
@@ -46,21 +56,30 @@ def from_store(store: Store, *, as_of: str | None = None, dist_code: str | None 
 
 
 def from_files(roads_file: Any, survey_files: list[Any], *, crs: str | None = None,
-               date: str | None = None, roads_layer: str | None = None,
-               survey_layer: str | None = None, **options: Any) -> dict[str, Any]:
+               date: str | None = None, dist_code: str | None = None,
+               roads_layer: str | None = None, survey_layer: str | None = None,
+               **options: Any) -> dict[str, Any]:
     """Greening from files alone (no store): a roads file and one or more survey files.
 
-    Every file is validated against its layer (``roads``, ``surveys``); ``date`` fills the
+    The files need only what greening uses (the layers' ``greening`` profile,
+    ``layers/*.yml``): a road its geometry and identity (``dist_code`` and ``road_code``, by
+    name or alias), a survey its geometry; side, date and surveyor are used where present, other
+    columns are ignored. ``dist_code`` names the district: roads whose file gives none are
+    taken as its roads, and only its roads are assessed. Roads with a class count only when it
+    is ĐH; roads without one count (the file lists the roads to assess). ``date`` fills the
     survey date of features that carry none. The measuring CRS is ``crs``, else the roads'
     province zone, else the VN-2000 TM-3 zone nearest the data (``measure_crs_for_data``).
     The files are the planner's own, read locally: no size limit (a national GeoPackage is
     hundreds of MB); ``roads_layer``/``survey_layer`` name layers inside multi-layer files.
     """
-    roads = ingest.prepare("roads", roads_file, file_layer=roads_layer, max_bytes=None)
+    road_defaults = {"dist_code": str(dist_code).strip()} if dist_code else None
+    roads = ingest.prepare("roads", roads_file, file_layer=roads_layer, max_bytes=None,
+                           profile="greening", defaults=road_defaults)
     measure = crs or measure_crs_for_data(roads)
     defaults = {"survey_date": date} if date else None
     frames = [ingest.prepare("surveys", f, defaults=defaults, roads=roads, measure_crs=measure,
-                             file_layer=survey_layer, max_bytes=None)
+                             file_layer=survey_layer, max_bytes=None, profile="greening")
               for f in survey_files]
     surveys = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    return from_frames(roads, surveys, crs=measure, **options)
+    return from_frames(roads, surveys, crs=measure, dist_code=dist_code, unclassified=True,
+                       **options)

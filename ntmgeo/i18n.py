@@ -6,7 +6,7 @@ import re
 
 from . import settings
 
-__all__ = ["t"]
+__all__ = ["beside_no_road_text", "describe_error", "number", "t"]
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "error": {"vi": "Lỗi", "en": "Error"},
@@ -111,7 +111,48 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "password": {"vi": "Mật khẩu", "en": "Password"},
     "user_added": {"vi": "Đã thêm người dùng {name}", "en": "Added user {name}"},
     "reading": {"vi": "Đọc và kiểm tra {file}", "en": "Reading and checking {file}"},
+    "beside_no_road": {
+        "vi": "Lưu ý: {n} đối tượng khảo sát ({km} km) không nằm dọc tuyến đường nào đã lưu "
+              "(trong phạm vi {tol} m): {ids}. Đã lưu nhưng không được tính vào tỷ lệ trồng cây "
+              "cho đến khi có đường tương ứng; kiểm tra lại hệ tọa độ hoặc địa bàn của tệp.",
+        "en": "Note: {n} survey features ({km} km) run beside no stored road (within {tol} m): "
+              "{ids}. They are stored but count for no road until one is drawn there; check "
+              "the file's CRS or district."},
+    "beside_roads_all": {"vi": "Mọi đối tượng khảo sát đều nằm dọc tuyến đường đã lưu.",
+                         "en": "Every survey feature runs beside a stored road."},
+    "beside_no_road_unchecked": {
+        "vi": "Kho chưa có tuyến đường nào: chưa kiểm tra được khảo sát có nằm dọc đường không.",
+        "en": "The store holds no road: whether the surveys run beside roads was not checked."},
 }
+
+_MAX_IDS = 10  # ids listed in one message; the rest are counted
+
+
+def number(value: float, digits: int = 2, lang: str | None = None) -> str:
+    """``value`` with ``digits`` decimals, the Vietnamese way by default ("1.234,50")."""
+    text = f"{value:,.{digits}f}"
+    if (lang or settings.lang) == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def beside_no_road_text(result: object, lang: str | None = None) -> str:
+    """One sentence on the surveys of an import that run beside no stored road
+    (an :class:`ntmgeo.ingest.ImportResult`)."""
+    from .indicators.roads import DEFAULT_TOLERANCE_M
+
+    lost = getattr(result, "beside_no_road", None)
+    if not getattr(result, "roads_checked", False) or lost is None:
+        return t("beside_no_road_unchecked", lang)
+    if not lost["count"]:
+        return t("beside_roads_all", lang)
+    ids = list(lost["ids"])
+    shown = ", ".join(ids[:_MAX_IDS])
+    if len(ids) > _MAX_IDS:
+        more = {"vi": "và {n} đối tượng khác", "en": "and {n} more"}[lang or settings.lang]
+        shown += " " + more.format(n=len(ids) - _MAX_IDS)
+    return t("beside_no_road", lang, n=lost["count"], km=number(lost["length_km"], 2, lang),
+             tol=number(DEFAULT_TOLERANCE_M, 0, lang), ids=shown)
 
 
 def t(key: str, lang: str | None = None, **kwargs: object) -> str:
@@ -125,6 +166,8 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
 # is what the library raises; the CLI and the web show the Vietnamese one by default.
 _REASONS: list[tuple[str, str]] = [
     (r"required value is missing", "thiếu giá trị bắt buộc"),
+    (r"required value is missing \(the file has no column (?P<c>.+)\)",
+     "thiếu giá trị bắt buộc (tệp không có cột {c})"),
     (r"value (?P<v>.+) is not one of: (?P<l>.+)", "giá trị {v} không thuộc danh sách: {l}"),
     (r"value (?P<v>.+) is not a whole number(?P<r>.*)", "giá trị {v} không phải số nguyên{r}"),
     (r"value (?P<v>.+) is not a number(?P<r>.*)", "giá trị {v} không phải số{r}"),
@@ -162,6 +205,32 @@ _REASONS: list[tuple[str, str]] = [
     (r"archive holds no shapefile \(\.shp\)", "tệp nén không chứa shapefile (.shp)"),
     (r"(?P<p>.+): no store here \(create one with '(?P<c>.+)'\)",
      "{p}: không có kho dữ liệu (tạo bằng '{c}')"),
+    # malformed files and geometry (ntmgeo.io)
+    ((r"cannot be read: not an? (?P<f>GPX|KML|GeoJSON|GeoPackage|shapefile)(?: file)? "
+      r"\(its content does not match its extension\)"),
+     "không đọc được: không phải tệp {f} (nội dung không khớp với đuôi tệp)"),
+    (r"cannot be read: file is truncated", "không đọc được: tệp bị cắt cụt (thiếu phần cuối)"),
+    (r"cannot be read: the (?P<x>\.shp|\.shx|\.dbf) file is truncated",
+     "không đọc được: tệp {x} bị cắt cụt (thiếu phần cuối)"),
+    ((r"cannot be read: the (?P<x>\.shx|\.dbf) file is missing "
+      r"\(a shapefile needs \.shp, \.shx and \.dbf\)"),
+     "không đọc được: thiếu tệp {x} (shapefile cần đủ .shp, .shx và .dbf)"),
+    (r"line has only (?P<n>\d+) point \(a line needs at least 2\)",
+     "hình học dạng đường chỉ có {n} điểm (một đường cần ít nhất 2 điểm)"),
+    (r"line part (?P<k>\d+) has only (?P<n>\d+) point \(a line needs at least 2\)",
+     "phần {k} của hình học dạng đường chỉ có {n} điểm (một đường cần ít nhất 2 điểm)"),
+    (r"ring has (?P<n>\d+) points? \(a ring needs at least 4, closed\)",
+     "vòng của đa giác chỉ có {n} điểm (một vòng cần ít nhất 4 điểm, khép kín)"),
+    (r"ring (?P<k>\d+) has (?P<n>\d+) points? \(a ring needs at least 4, closed\)",
+     "vòng thứ {k} của đa giác chỉ có {n} điểm (một vòng cần ít nhất 4 điểm, khép kín)"),
+    (r"ring is not closed \(its last point differs from its first\)",
+     "vòng của đa giác không khép kín (điểm cuối khác điểm đầu)"),
+    (r"ring (?P<k>\d+) is not closed \(its last point differs from its first\)",
+     "vòng thứ {k} của đa giác không khép kín (điểm cuối khác điểm đầu)"),
+    (r"geometry cannot be decoded \((?P<r>.+)\)", "không giải mã được hình học ({r})"),
+    (r"not valid WKT", "không phải WKT hợp lệ"),
+    (r"not a readable ZIP archive \((?P<r>.+)\)", "không phải tệp nén ZIP đọc được ({r})"),
+    (r"archive lacks (?P<x>.+)", "tệp nén thiếu {x}"),
 ]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ import yaml
 from . import settings
 from ._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
 from ._resources import share_path
+from .codes import fold_many
 
 __all__ = ["Field", "LayerSchema", "all_schemas", "conform", "convert_value", "load_schema",
            "validate_all"]
@@ -54,6 +55,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     description: dict[str, str] | None = None
+    match: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class LayerSchema:
     merge_parts: bool = False
     id_prefix: str | None = None
     description: dict[str, str] | None = None
+    profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def field(self, name: str) -> Field:
         """Return the field called ``name``."""
@@ -83,6 +86,19 @@ class LayerSchema:
     def field_names(self) -> list[str]:
         """Names of the fields, in schema order."""
         return [f.name for f in self.fields]
+
+    def profile(self, name: str) -> LayerSchema:
+        """The layer as a computation reading files directly needs it (``profiles`` in the
+        schema): only the profile's fields, only its required ones required."""
+        try:
+            spec = self.profiles[name]
+        except KeyError:
+            msg = f"layer '{self.name}' has no profile '{name}'"
+            raise LayerSchemaError(msg) from None
+        keep = set(spec["fields"])
+        fields = tuple(replace(f, required=f.name in spec["required"])
+                       for f in self.fields if f.name in keep)
+        return replace(self, fields=fields, profiles={})
 
 
 def _schema_dir() -> Path:
@@ -114,6 +130,15 @@ def _check_semantics(doc: dict[str, Any], where: str) -> None:
     if doc.get("id_prefix") and len(doc["identity"]) != 1:
         msg = f"{where}: id_prefix needs a single-field identity"
         raise LayerSchemaError(msg)
+    for profile, spec in doc.get("profiles", {}).items():
+        unknown = sorted(set(spec["fields"]) - set(names))
+        if unknown or not set(spec["required"]) <= set(spec["fields"]):
+            msg = (f"{where}: profile '{profile}': every field must be a field and every "
+                   f"required one among its fields ({', '.join(unknown) or 'required'})")
+            raise LayerSchemaError(msg)
+        if not set(doc["identity"]) <= set(spec["fields"]):
+            msg = f"{where}: profile '{profile}' must read the identity fields"
+            raise LayerSchemaError(msg)
 
 
 def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
@@ -140,6 +165,7 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
             minimum=f.get("min"),
             maximum=f.get("max"),
             description=f.get("description"),
+            match=f.get("match", "exact"),
         )
         for f in doc["fields"]
     )
@@ -154,6 +180,8 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
         merge_parts=doc.get("merge_parts", False),
         id_prefix=doc.get("id_prefix"),
         description=doc.get("description"),
+        profiles={k: {"fields": tuple(v["fields"]), "required": tuple(v["required"])}
+                  for k, v in doc.get("profiles", {}).items()},
     )
 
 
@@ -431,17 +459,19 @@ def conform(
         raise InputError(msg, path=source)
     mapping = column_map(schema, [c for c in gdf.columns if c != gdf.geometry.name])
     table = pd.DataFrame(index=gdf.index)
+    absent = set()
     for f in schema.fields:
         src_col = next((c for c, t in mapping.items() if t == f.name), None)
         if src_col is not None:
             table[f.name] = gdf[src_col].astype(object)
         else:
             table[f.name] = (defaults or {}).get(f.name)
+            absent.add(f.name)
     if defaults:
         for key, value in defaults.items():
             table[key] = table[key].where(~table[key].map(_is_missing), value)
     table = _generate_ids(schema, table, source)
-    out, problems = _convert_columns(schema, table)
+    out, problems = _convert_columns(schema, table, absent)
     problems.extend(_geometry_problems(schema, gdf.geometry))
     if problems:
         position, field_name, message, kind = min(problems, key=lambda p: p[0])
@@ -466,10 +496,11 @@ def _converter(f: Field) -> Any:
     return convert
 
 
-def _convert_columns(schema: LayerSchema, table: pd.DataFrame
+def _convert_columns(schema: LayerSchema, table: pd.DataFrame,
+                     absent: frozenset[str] | set[str] = frozenset()
                      ) -> tuple[pd.DataFrame, list[tuple[int, str | None, str, str]]]:
     """Convert every column (one pass per field); return the first problem of each field as
-    (row position, field, message, kind)."""
+    (row position, field, message, kind). ``absent``: fields the input has no column for."""
     out = pd.DataFrame(index=table.index)
     problems: list[tuple[int, str | None, str, str]] = []
     for f in schema.fields:
@@ -482,7 +513,11 @@ def _convert_columns(schema: LayerSchema, table: pd.DataFrame
         if f.required:
             missing = next((i for i, v in enumerate(values) if v is None), None)
             if missing is not None:
-                problems.append((missing, f.name, "required value is missing", "value"))
+                message = "required value is missing"
+                if f.name in absent:
+                    names = ", ".join(dict.fromkeys((f.name, f.shp_name, *f.aliases)))
+                    message += f" (the file has no column {names})"
+                problems.append((missing, f.name, message, "value"))
         out[f.name] = pd.Series(values, index=table.index, dtype=object)
     return out, problems
 
@@ -528,8 +563,9 @@ def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.D
 
 
 def identity_keys(schema: LayerSchema, frame: pd.DataFrame) -> list[tuple[str, ...]]:
-    """The identity of every feature of ``frame``, in order (one pass per identity field)."""
-    columns = [["" if _is_missing(v) else str(v) for v in frame[k].to_numpy(dtype=object)]
+    """The identity of every feature of ``frame``, in order, folded for comparison as each
+    identity field's ``match`` says (:mod:`ntmgeo.codes`: ``DH42`` is ``ĐH42``)."""
+    columns = [fold_many(frame[k].to_numpy(dtype=object), schema.field(k).match)
                for k in schema.identity]
     return list(zip(*columns, strict=True))
 
@@ -544,10 +580,10 @@ def _merge_or_reject_duplicates(
     others = [c for c in schema.field_names if c not in schema.identity]
     position = {idx: n for n, idx in enumerate(gdf.index, start=1)}
     keep, drop = {}, []
-    for key, group in dupes.groupby(dupes):
+    for _key, group in dupes.groupby(dupes):
         idxs = list(group.index)
         first = idxs[0]
-        ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, key, strict=True))
+        ident = ", ".join(f"{k}={gdf.at[first, k]}" for k in schema.identity)  # as written
         if not schema.merge_parts:
             msg = (f"duplicate identity ({ident}): features {position[first]} and "
                    f"{position[idxs[1]]}")

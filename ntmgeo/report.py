@@ -18,7 +18,8 @@ Cell contents:
   "Chưa có số liệu" when there is nothing.
 - *Thời gian hoàn thành*: the deadline as the plan words it, else the deadline date.
 - *Ghi chú*: where a value was computed from the map, and what the report said when the
-  two disagree.
+  two disagree; the condition that decided a computed value and the rule's source, and what
+  the map could not answer (2.1, 2.2: the reported value stands, and the note says why).
 """
 
 from __future__ import annotations
@@ -143,9 +144,9 @@ def _note_cell(ind: dict[str, Any]) -> str:
         if rep and rep_met is not None and rep_met != ind.get("met"):
             said = rep.get("value_text") or _status_word(rep_met)
             notes.append(f"báo cáo ngày {_dmy(rep.get('as_of'))}: {said}")
-    note = ind.get("note")
-    if note:
-        notes.append(_vi(note))
+    for key in ("basis", "note"):  # the condition that decided; what the map cannot answer
+        if ind.get(key):
+            notes.append(_vi(ind[key]))
     return "; ".join(notes)
 
 

@@ -107,6 +107,15 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                               f"against {threshold.text} says otherwise")})
     else:
         doc.update(value=None, unit=None, value_text=None, met=None, source=None, as_of=None)
+    if computed is not None:
+        # Which condition decided (and the rule's source), and what the layers could not
+        # answer: shown whether the computed value stands or the reported one does.
+        if computed.basis:
+            doc["basis"] = computed.basis
+        if computed.note:
+            doc["note"] = computed.note
+    if ind.guidance:
+        doc["guidance"] = ind.guidance
     if reported is not None:
         doc["deadline"] = _clean(reported["deadline"])
         doc["deadline_text"] = _clean(reported["deadline_text"])

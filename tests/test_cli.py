@@ -12,8 +12,10 @@ import pytest
 from shapely.geometry import LineString
 
 from ntmgeo.cli import main
+from ntmgeo.i18n import reason as translated
 
 from geodata import LAT, LON, road_feature, store_fingerprint, write_geojson
+from malformed import CASES as MALFORMED
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -120,6 +122,24 @@ def test_errors_are_in_vietnamese_by_default(case, db, tmp_path, capsys):
     layer, path, _ = _bad_files(tmp_path)[case]
     code, _, err = run(capsys, "import", layer, path, "--db", db)
     assert code == 3 and err.startswith("Lỗi: ") and VI_MESSAGES[case] in err
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_file_is_bad_input_and_changes_nothing(case, db, tmp_path, capsys):
+    """A line of one point (a phone that recorded one fix), a short or open ring, a misnamed or
+    truncated file: exit 3, one line naming the file and the feature, the store untouched."""
+    expected = MALFORMED[case](tmp_path)
+    before, content = store_fingerprint(db), db.read_bytes()
+    for lang, prefix, feature in (("vi", "Lỗi", "đối tượng"), ("en", "Error", "feature")):
+        code, _, err = run(capsys, "--lang", lang, "import", "surveys", expected.path,
+                           "--db", db)
+        assert code == 3, err
+        where = f"{expected.path}: {feature} {expected.feature}: " if expected.feature \
+            else f"{expected.path}: "
+        assert err.startswith(f"{prefix}: {where}"), err
+        assert err.endswith(f"{translated(expected.reason, lang)}\n"), err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert store_fingerprint(db) == before and db.read_bytes() == content
 
 
 def test_import_then_replace(db, tmp_path, capsys):

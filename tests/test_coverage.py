@@ -173,6 +173,18 @@ class TestSurfaceLengths:
         assert res.loc[("A", "QL", "unknown"), "length_m"] == pytest.approx(3000)
         assert len(res) == 4
 
+    def test_chip_seal_is_hard_as_qd_932_counts_it(self):
+        # "nhựa hóa hoặc bê tông xi măng hóa" (QĐ 932/QĐ-BGTVT): chip seal is bituminous.
+        rows = gpd.GeoDataFrame(
+            {"road_class": ["ĐH", "ĐH", "ĐH"],
+             "surface": ["chip_seal", "chip_seal|cement_concrete", ["gravel"]]},
+            geometry=[line((0, 1000), (1000, 1000)), line((0, 2000), (1000, 2000)),
+                      line((0, 3000), (1000, 3000))], crs=CRS_M)
+        res = cov.surface_lengths(rows, TWO, crs=CRS_M).set_index("surface")
+        assert bool(res.loc["chip_seal", "hard"])
+        assert bool(res.loc["cement_concrete|chip_seal", "hard"])
+        assert not res.loc["gravel", "hard"]
+
 
 class TestStore:
     def test_coverage_document_of_the_sample(self, sample_store):
@@ -211,7 +223,10 @@ class TestStore:
         district = doc["units"][0]
         assert (district["code"], district["level"]) == ("674", "district")
         dh = district["by_class"]["ĐH"]
-        assert dh["text"] == "cứng hóa 24,66/38,39 km"  # the plan's table says 38,39/38,39
+        # ĐH45 laterite gravel, ĐH42 chip seal and earth on one feature (not split): the plan's
+        # table says 38,39/38,39.
+        assert dh["text"] == "cứng hóa 24,66/38,39 km"
+        assert doc["hard_surfaces"] == ["asphalt_concrete", "cement_concrete", "chip_seal"]
         assert dh["length_km"] == pytest.approx(38.39, abs=0.01)
         assert dh["by_surface"]["gravel"] == pytest.approx(11.23, abs=0.01)
         assert district["by_class"]["QL"]["unknown_km"] > 0

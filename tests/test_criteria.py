@@ -48,6 +48,25 @@ class TestShippedCatalogue:
         assert {"Phòng Tài chính - Kế hoạch", "Phòng Kinh tế - Hạ tầng"} <= owners_61
         assert cset.indicator("8.3").departments == ()
 
+    def test_transport_guidance_is_quoted_with_its_source(self):
+        cset = criteria.load_set("vn-district-2021-2025")
+        g21, g22 = (cset.indicator(i).guidance for i in ("2.1", "2.2"))
+        assert g21["source"] == g22["source"]
+        assert g21["source"].startswith("Quyết định 932/QĐ-BGTVT (18/7/2022)")
+        assert any(q.endswith("tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa "
+                              "đạt 100%") for q in g21["quotes"])
+        assert "100% đường huyện được bảo trì hàng năm" in g21["quotes"]
+        assert "đầu tư xây dựng hoặc nâng cấp với cấp đường theo quy hoạch được phê duyệt" in (
+            g22["quotes"])
+        assert g21["rule"]["vi"] and g22["rule"]["en"]
+        assert cset.indicator("2.3").guidance is None
+
+    def test_guidance_needs_a_source_and_quotes(self):
+        with pytest.raises(CriterionDataMissing, match="guidance needs a source and quotes"):
+            criteria._guidance({"quotes": ["x"]}, "t.yml: 2.1")
+        with pytest.raises(CriterionDataMissing, match="vi and en"):
+            criteria._guidance({"source": "s", "quotes": ["x"], "rule": {"en": "y"}}, "t")
+
     def test_set_for_a_date(self):
         assert criteria.set_for("district", "2024-02-29").id == "vn-district-2021-2025"
         with pytest.raises(CriterionDataMissing, match="no 'ntm' criteria set for level "

@@ -25,9 +25,31 @@ def test_communes_with_level_and_unmet_criteria(layers):
 def test_roads_with_greening_and_the_2_2_flag(layers):
     roads = layers["roads_greening"][0].set_index("road_code")
     assert roads.loc["ĐH43", "greened_km"] == pytest.approx(3.70, abs=0.005)
-    assert bool(roads.loc["ĐH43", "to_standard"])
-    assert not roads.loc["ĐH45", "to_standard"]  # laterite gravel
+    # 2.2 is the planned grade (QĐ 932/QĐ-BGTVT), recorded for no road of the sample: the flag
+    # is empty, not False (the surface, ĐH45's laterite gravel, is 2.1's condition).
+    assert roads["to_standard"].isna().all() and roads["standard_km"].isna().all()
     assert roads["length_km"].sum() == pytest.approx(38.39, abs=0.01)
+    spec = {f["name"]: f for f in layers["roads_greening"][1]}
+    assert "empty" in spec["to_standard"]["label"]["en"]
+
+
+def test_the_2_2_flag_follows_the_planned_grade(sample_store, monkeypatch):
+    real = sample_store.read_layer
+
+    def graded(name):
+        layer = real(name)
+        if name == "roads":
+            layer = layer.copy()
+            layer["planned_grade"] = "Cấp V miền núi"
+            layer.loc[layer["road_code"] == "ĐH43", "tech_grade"] = "Cấp V miền núi"
+        return layer
+
+    monkeypatch.setattr(sample_store, "read_layer", graded)
+    roads = derived.export_layers(sample_store)["roads_greening"][0].set_index("road_code")
+    assert roads.loc["ĐH43", "to_standard"] is True  # built to its planned grade
+    assert roads.loc["ĐH42", "to_standard"] is True  # "Cấp V miền núi", as the plan gives it
+    assert roads.loc["ĐH45", "to_standard"] is None  # no built grade: cannot be judged
+    assert roads.loc["ĐH43", "standard_km"] == pytest.approx(7.18, abs=0.01)
 
 
 def test_stretches_and_gaps_add_up_to_the_roads(layers):

@@ -9,9 +9,11 @@ import geopandas as gpd
 import pytest
 
 from ntmgeo import io, settings
-from ntmgeo._errors import CRSError, InputError
+from ntmgeo._errors import CRSError, GeometryError, InputError
+from ntmgeo.i18n import reason as translated
 
 from geodata import LAT, LON, road_feature, roads_gdf, write_geojson
+from malformed import CASES as MALFORMED
 
 GPX = """<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="phone" xmlns="http://www.topografix.com/GPX/1/1">
@@ -276,3 +278,33 @@ class TestSwappedAxes:
         path.write_text("x,y\n537903.75,1338150.78\n", encoding="utf-8")
         assert io.read_features(path, crs="EPSG:5899").geometry.iloc[0].x == pytest.approx(
             537903.75)
+
+
+class TestMalformed:
+    """Lines of one point, short or open rings, misnamed and truncated files: an InputError
+    naming the file, the feature (where the file can tell) and the reason, never a GEOS or
+    GDAL exception."""
+
+    @pytest.mark.parametrize("case", sorted(MALFORMED))
+    def test_refused_naming_file_feature_and_reason(self, case, tmp_path):
+        expected = MALFORMED[case](tmp_path)
+        with pytest.raises(InputError) as info:
+            io.read_features(expected.path)
+        err = info.value
+        assert (err.path, err.feature, err.reason) == (str(expected.path), expected.feature,
+                                                       expected.reason)
+        assert isinstance(err, GeometryError) == expected.geometry
+        assert "\n" not in str(err)
+        assert translated(err.reason, "vi") != err.reason  # every reason has its Vietnamese
+
+    def test_good_files_never_take_the_per_feature_path(self, tmp_path, monkeypatch):
+        def fail(*args, **kwargs):
+            raise AssertionError("per-feature decoding ran on a good file")
+
+        monkeypatch.setattr(io, "_locate_bad_geometry", fail)
+        monkeypatch.setattr(io, "_content_problem", fail)
+        path = tmp_path / "t.gpx"
+        path.write_text(GPX.format(lat=LAT, lon=LON, lon2=LON + 0.001), encoding="utf-8")
+        assert len(io.read_features(path)) == 1
+        assert len(io.read_features(write_geojson(tmp_path / "r.geojson", [road_feature()]))) == 1
+        assert len(io.read_features(_shapefile(tmp_path))) == 1

@@ -120,6 +120,28 @@ class TestRows:
         assert row["Ghi chú"].startswith("Tính từ bản đồ ngày 01/05/2024")
         assert "Chưa đạt" in row["Ghi chú"]  # the report said otherwise
 
+    def test_the_notes_of_computed_values_in_the_remarks(self, store):
+        # 2.1 unmet as computed (the condition that decided, with its source); 2.2 no value
+        # computed: the reported cell stands and the remark says what the map lacks.
+        computed = {
+            "2.1": status.ComputedValue(
+                value=None, met=False, as_of="2024-02-29", value_text="< 100% (≥ 24.66/38.39 km)",
+                basis={"vi": "Chưa đạt theo điều kiện: mặt đường dưới 100% (QĐ 932/QĐ-BGTVT)",
+                       "en": "Unmet on the surface condition (QĐ 932/QĐ-BGTVT)"}),
+            "2.2": status.ComputedValue(
+                value=None, met=None, as_of="2024-02-29",
+                note={"vi": "Chưa tính được từ bản đồ: chưa ghi cấp kỹ thuật theo quy hoạch",
+                      "en": "No value computed: planned grade not recorded"})}
+        doc = status.from_store(store, level="district", as_of="2024-02-29", computed=computed)
+        rows = {_id(r): r for r in report.criteria_table_rows(doc)}
+        value = "Thực hiện đến 29/02/2024"
+        assert rows["2.1"][value] == "< 100% (≥ 24.66/38.39 km), Chưa đạt"
+        assert "mặt đường dưới 100% (QĐ 932/QĐ-BGTVT)" in rows["2.1"]["Ghi chú"]
+        assert "báo cáo ngày 29/02/2024: Đạt" in rows["2.1"]["Ghi chú"]
+        assert rows["2.2"][value] == "Cứng hóa 38,39/38,39 km; đạt tỷ lệ 100%, Đạt"
+        assert rows["2.2"]["Ghi chú"] == (
+            "Chưa tính được từ bản đồ: chưa ghi cấp kỹ thuật theo quy hoạch")
+
     def test_value_cell_rules(self):
         cell = report.value_cell
         assert cell({"value": 4.5, "unit": "m²/người", "met": True}) == "4,5 m²/người, Đạt"

@@ -22,7 +22,7 @@ from ntmgeo import ingest
 from ntmgeo import report as report_mod
 from ntmgeo import status as status_mod
 from ntmgeo._errors import InputError, NtmgeoError
-from ntmgeo.i18n import describe_error
+from ntmgeo.i18n import beside_no_road_text, describe_error
 
 from . import i18n, mapbuild
 from .security import nonce
@@ -65,7 +65,7 @@ def index() -> str:
                 "greening_geojson": url_for("api.greening_geojson")},
         "simplify": {"polygons": cfg["DISPLAY_SIMPLIFY_M"],
                      "roads": cfg["DISPLAY_SIMPLIFY_ROADS_M"]},
-        "road_indicators": ["2.2", "2.3"], "greening_indicator": "2.3",
+        "road_indicators": ["2.1", "2.2", "2.3"], "greening_indicator": "2.3",
     }
     return render_template("index.html", map=parts, page=page, title=ctx["title"])
 
@@ -85,13 +85,16 @@ def upload() -> Response | str | tuple[str, int]:
     file = request.files["file"]
     name = _upload_name(file.filename)
     try:
-        count = _store_upload(file, name, date=date, crs=crs or None)
+        result = _store_upload(file, name, date=date, crs=crs or None)
     except InputError as exc:
         return _upload_refused(_reason(exc, file.filename, name), date, crs)
     except NtmgeoError as exc:
         current_app.logger.warning("upload refused: %s", exc)
         return _upload_refused(str(exc), date, crs)
-    flash(i18n.t("upload_ok", lang(), n=count, file=name), "info")
+    flash(i18n.t("upload_ok", lang(), n=result.count, file=name), "info")
+    lost = result.beside_no_road
+    flash(beside_no_road_text(result, lang()),
+          "warning" if not result.roads_checked or (lost and lost["count"]) else "info")
     return redirect(url_for("views.index"))
 
 
@@ -118,7 +121,8 @@ def _upload_name(filename: str) -> str:
     return f"{stem}-{stamp}-{secrets.token_hex(2)}{path.suffix.lower()}"
 
 
-def _store_upload(file: Any, name: str, *, date: str, crs: str | None) -> int:
+def _store_upload(file: Any, name: str, *, date: str,
+                  crs: str | None) -> ingest.ImportResult:
     folder = Path(tempfile.mkdtemp(prefix="ntmgeo-upload-"))
     try:
         target = folder / name

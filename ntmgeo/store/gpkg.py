@@ -352,14 +352,18 @@ class GpkgStore(Store):
 
     def _reject_stored_identities(self, con: sqlite3.Connection, schema: LayerSchema,
                                   gdf: gpd.GeoDataFrame, source: str) -> None:
+        """Refuse a feature whose identity, folded as the schema says (``DH42`` is ``ĐH42``),
+        is already stored."""
         cols = ", ".join(_q(c) for c in schema.identity)
-        stored = {tuple("" if v is None else str(v) for v in row)
-                  for row in con.execute(f"SELECT {cols} FROM {_q(schema.name)}")}
-        if not stored:
+        rows = con.execute(f"SELECT {cols} FROM {_q(schema.name)}").fetchall()
+        if not rows:
             return
+        stored_frame = pd.DataFrame(rows, columns=list(schema.identity), dtype=object)
+        stored = dict(zip(identity_keys(schema, stored_frame), rows, strict=True))
         for number, key in enumerate(identity_keys(schema, gdf), start=1):
             if key in stored:
-                ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, key, strict=True))
+                ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, stored[key],
+                                                             strict=True))
                 msg = (f"a feature with ({ident}) is already stored in layer "
                        f"'{schema.name}' (use --replace to replace the layer)")
                 raise DuplicateIdentityError(msg, path=source or None, feature=number)

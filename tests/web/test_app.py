@@ -3,6 +3,7 @@ sign-in, CSRF, uploads (good, bad, too large)."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -16,9 +17,11 @@ from shapely.geometry import LineString
 
 from ntmgeo import greening, status
 from ntmgeo.cli import main as cli_main
+from ntmgeo.i18n import reason as translated
 from ntmgeo.store import open_store
 
 from geodata import store_fingerprint
+from malformed import CASES as MALFORMED
 from webstore import HOSTILE, PASSWORD, X0, Y0, build_store
 
 HOSTILE_RAW = "<img src=x"
@@ -372,6 +375,24 @@ class TestUpload:
         assert "/tmp" not in message and "Traceback" not in text
         assert fingerprint(store_path) == before
 
+    @pytest.mark.parametrize("case", sorted(  # the upload takes .geojson .zip .kml .gpx .csv
+        n for n in MALFORMED if n.startswith("zipped")
+        or not any(w in n for w in ("geopackage", ".gpkg", ".shp", "shapefile"))))
+    def test_malformed_file_is_400_naming_the_feature(self, client, store_path, tmp_path, case):
+        sign_in(client)
+        expected = MALFORMED[case](tmp_path)
+        before = fingerprint(store_path)
+        resp = _upload(client, expected.path.read_bytes(), expected.path.name)
+        text = resp.get_data(as_text=True)
+        assert resp.status_code == 400, text[:2000]
+        message = html.unescape(re.search(r'id="upload-error"[^>]*>([^<]*)<', text).group(1))
+        where = f"{expected.path.name}: " + (f"đối tượng {expected.feature}: "
+                                             if expected.feature else "")
+        assert message.startswith(f"Tệp không hợp lệ: {where}"), message
+        assert message.endswith(translated(expected.reason, "vi")), message
+        assert "/tmp" not in message and "Traceback" not in text
+        assert fingerprint(store_path) == before
+
     def test_unsafe_archive_is_refused(self, client, store_path):
         sign_in(client)
         buf = io.BytesIO()
@@ -500,6 +521,21 @@ class TestWithTheRealGreening:
         before = _ratio(client, "ĐH47")
         assert _upload(client, _survey_geojson(), "row.geojson").status_code == 302
         assert _ratio(client, "ĐH47") > before
+
+    def test_the_page_says_right_after_the_upload_what_runs_beside_no_road(self, client,
+                                                                          store_path):
+        sign_in(client)
+        far = _survey_geojson(road_y=Y0 + 0.3, survey_id="lac-duong")  # 33 km north, in Vietnam
+        assert _upload(client, far, "lac.geojson").status_code == 302
+        page = client.get("/").get_data(as_text=True)
+        warning = re.search(r'class="flash warning">([^<]*)<', page).group(1)
+        assert "1 đối tượng khảo sát (4,35 km) không nằm dọc tuyến đường nào đã lưu" in warning
+        assert "lac-duong" in warning
+        assert "lac-duong" in open_store(store_path).read_layer("surveys")["survey_id"].tolist()
+        assert _upload(client, _survey_geojson(), "row.geojson").status_code == 302
+        page = client.get("/").get_data(as_text=True)
+        assert "Mọi đối tượng khảo sát đều nằm dọc tuyến đường đã lưu." in page
+        assert 'class="flash warning"' not in page
 
 
 class TestDownloads:

@@ -203,8 +203,9 @@ def test_panel_filter_and_locate(page, server):
     assert "Chênh lệch giữa báo cáo và kết quả tính" in panel.inner_text()
     page.locator("#unmet-only").check()
     unmet = page.locator("tr.ind").evaluate_all("rows => rows.map(r => r.dataset.indicator)")
-    # 2.2 and 2.3 computed from the roads (the made-up roads have no hard surface recorded)
-    assert unmet == ["2.2", "2.3", "2.4", "6.2", "7.8", "9.3"]
+    # 2.3 computed from the roads; 2.1 and 2.2 cannot be (the made-up roads record no surface
+    # and no grade), and nothing is reported for them: no verdict, and the panel says why
+    assert unmet == ["2.3", "2.4", "6.2", "7.8", "9.3"]
     page.locator("tr.ind[data-indicator='2.4'] button.locate").click()
     assert "Bến xe khách huyện" in _popup_text(page)
     _close_popup(page)
@@ -214,10 +215,12 @@ def test_panel_filter_and_locate(page, server):
     assert "9.3" in msg.inner_text() and "không có vị trí" in msg.inner_text()
     page.locator("tr.ind[data-indicator='2.3'] button.locate").click()
     assert "2.3: 1 vị trí" in msg.inner_text()  # the one road below 50%
-    page.locator("tr.ind[data-indicator='2.2'] button.locate").click()
-    assert "2.2: 2 vị trí" in msg.inner_text()  # the roads the computation lists
     page.locator("#unmet-only").uncheck()
     assert page.locator("tr.ind").count() == 36
+    note = page.locator("tr.ind[data-indicator='2.2'] .ind-note").inner_text()
+    assert "chưa ghi cấp kỹ thuật theo quy hoạch cho ĐH42, ĐH47" in note
+    assert "chưa ghi kết cấu mặt đường" in page.locator(
+        "tr.ind[data-indicator='2.1'] .ind-note").inner_text()
 
 
 def test_date_control_requeries_the_status(page, server):

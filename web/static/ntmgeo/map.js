@@ -494,6 +494,10 @@
       add(val, el("div", "small reported-value", M.reported_was + ": " + [repText,
         rep.met === true ? M.met : rep.met === false ? M.unmet : "", rep.as_of].filter(Boolean).join(" · ")));
     }
+    // Which condition decided a computed value, and what the layers could not answer
+    // ({vi, en} texts of the status document: ntmgeo.computed).
+    if (ind.basis) add(val, el("div", "small ind-basis", tr(ind.basis)));
+    if (ind.note) add(val, el("div", "small ind-note", tr(ind.note)));
     if (ind.deadline || ind.deadline_text)
       add(val, el("div", "small", M.deadline + ": " + [ind.deadline, ind.deadline_text].filter(Boolean).join(" · ")));
     if (ind.id === page.greening_indicator && !state.asOf) { var gl = greeningLine(); if (gl) add(val, gl); }
