@@ -19,7 +19,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gzip
-import importlib.util
+import importlib
 import json
 import os
 import platform
@@ -380,33 +380,16 @@ def machine() -> str:
             f"{platform.release()}; Python {platform.python_version()}; {chromium}")
 
 
-def _greening_impl(fake: bool) -> str:
-    try:
-        if fake:
-            raise ImportError
-        importlib.import_module("ntmgeo.indicators.roads")
-        return "ntmgeo.indicators.roads.tree_lined"
-    except ImportError:
-        spec = importlib.util.spec_from_file_location(
-            "fake_greening", ROOT / "tests" / "web" / "fake_greening.py")
-        fake = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(fake)
-        greening.from_frames = fake.from_frames
-        return "tests/web/fake_greening.py (the stand-in of the web tests)"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=None, help="folder for the stores")
     parser.add_argument("--no-browser", action="store_true", help="HTTP timings only")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measure (median)")
-    parser.add_argument("--fake-greening", action="store_true",
-                        help="use the web tests' stand-in for indicator 2.3")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ntmgeo-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    impl = _greening_impl(args.fake_greening)
+    impl = "ntmgeo.indicators.roads.tree_lined"
     webpkg = load_web()
     t0 = time.perf_counter()
     cases = [("Đam Rông sample", sample_store(work), "")]

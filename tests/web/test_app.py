@@ -487,13 +487,8 @@ def _other_format(fmt: str, tmp_path: Path) -> bytes:
 
 
 # ------------------------------------------------------------------ the real computation
-@pytest.mark.real_greening
 class TestWithTheRealGreening:
-    """The same API over ntmgeo's own indicator 2.3 (not the stand-in)."""
-
-    @pytest.fixture(autouse=True)
-    def _needs_it(self):
-        pytest.importorskip("ntmgeo.indicators.roads")
+    """The API's greening documents are the library's."""
 
     def test_documents_match_the_library(self, client, store_path):
         doc = client.get("/api/greening").get_json()
