@@ -463,6 +463,9 @@ def _print_coverage(doc: dict[str, Any]) -> None:
 @click.option("--tolerance", type=click.FloatRange(1, 100), default=None,
               help="Metres from the centreline within which survey geometry counts "
                    "(default 20).")
+@click.option("--bridge", type=click.FloatRange(0, 30), default=None,
+              help="Stretches closer than this along a road are one, and no shorter gap is "
+                   "listed (metres; default 25, at most the 30 m between single trees).")
 @click.option("--side", type=click.Choice(["any", "both"]), default="any", show_default=True,
               help="'both': count only stretches lined on both sides.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
@@ -478,13 +481,15 @@ def _print_coverage(doc: dict[str, Any]) -> None:
 @click.option("--as-of", "as_of", default=None, help="With --db: surveys up to this date.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path, ...],
-             tolerance: float | None, side: str, threshold: float, crs: str | None,
-             date: str | None, dist_code: str | None, roads_layer: str | None,
+             tolerance: float | None, bridge: float | None, side: str, threshold: float,
+             crs: str | None, date: str | None, dist_code: str | None, roads_layer: str | None,
              survey_layer: str | None, as_of: str | None, as_json: bool) -> None:
     """Tree-lined share of district-road km (indicator 2.3), from survey geometry."""
     options: dict[str, Any] = {"side": side, "threshold": threshold}
     if tolerance is not None:
         options["tolerance"] = tolerance
+    if bridge is not None:
+        options["bridge"] = bridge
     if db is not None:
         if roads_file or survey_files:
             raise click.UsageError("give either --db or --roads with --survey, not both")

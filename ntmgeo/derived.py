@@ -15,13 +15,14 @@ import geopandas as gpd
 import pandas as pd
 
 from . import greening as greening_mod
+from . import linref
 from . import status as status_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
 from .indicators import roads as roads_ind
 from .store import Store
 
-__all__ = ["export_layers"]
+__all__ = ["export_layers", "greening_lines"]
 
 
 def _f(name: str, shp: str, kind: str, vi: str, en: str, unit: str | None = None
@@ -84,6 +85,55 @@ def _communes(store: Store, as_of: str) -> gpd.GeoDataFrame:
                             crs=units.crs)
 
 
+LINE_COLUMNS = ["kind", "dist_code", "road_code", "from_m", "to_m", "chainage", "length_m"]
+"""Columns of :func:`greening_lines`."""
+
+
+def greening_lines(doc: dict[str, Any], lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The tree-lined stretches and the gaps of a greening document, as lines.
+
+    The one place that turns the chainage of :func:`ntmgeo.indicators.roads.tree_lined`'s
+    stretches and gaps into geometry: the export, the web map and the downloads draw these.
+
+    Parameters
+    ----------
+    doc : dict
+        A greening document (``roads`` with ``stretches`` and ``gaps``).
+    lines : geopandas.GeoDataFrame
+        The road lines the chainage runs along (:func:`ntmgeo.indicators.roads.road_lines`),
+        in a projected CRS in metres.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per stretch (``kind`` ``"stretch"``) and per gap (``"gap"``), road by road in
+        the document's order: :data:`LINE_COLUMNS`, in ``lines``' CRS. Roads of the document
+        without a line are skipped.
+    """
+    geom = {(str(d), str(c)): g for d, c, g in zip(lines["dist_code"], lines["road_code"],
+                                                   lines.geometry, strict=True)}
+    rows: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    for road in doc.get("roads", []):
+        key = (str(road["dist_code"]), str(road["road_code"]))
+        line = geom.get(key)
+        if line is None:
+            continue
+        for kind, parts in (("stretch", road.get("stretches") or []),
+                            ("gap", road.get("gaps") or [])):
+            if not parts:
+                continue
+            lo = [float(p["from_m"]) for p in parts]
+            hi = [float(p["to_m"]) for p in parts]
+            geoms.extend(linref.cut_many(line, lo, hi))
+            rows.extend({"kind": kind, "dist_code": key[0], "road_code": key[1],
+                         "from_m": p["from_m"], "to_m": p["to_m"], "chainage": p["label"],
+                         "length_m": round(b - a, 1)}
+                        for p, a, b in zip(parts, lo, hi, strict=True))
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=LINE_COLUMNS), geometry=geoms,
+                            crs=lines.crs)
+
+
 def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFrame, ...]:
     crs = store.measure_crs
     roads = greening_mod.district_roads(store.read_layer("roads"))
@@ -97,8 +147,7 @@ def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFr
     lines = roads_ind.road_lines(roads, crs=crs)
     geom = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"], lines.geometry,
                                          strict=True)}
-    road_rows, stretch_rows, gap_rows = [], [], []
-    road_geoms, stretch_geoms, gap_geoms = [], [], []
+    road_rows, road_geoms = [], []
     for road in doc["roads"]:
         key = (road["dist_code"], road["road_code"])
         std = standard.get(key, {})
@@ -109,17 +158,11 @@ def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFr
                           "to_standard": std.get("to_standard"),
                           "standard_km": std.get("standard_km")})
         road_geoms.append(geom[key])
-        for kind, rows, geoms in (("stretches", stretch_rows, stretch_geoms),
-                                  ("gaps", gap_rows, gap_geoms)):
-            for part in road[kind]:
-                rows.append({"dist_code": key[0], "road_code": key[1],
-                             "from_m": part["from_m"], "to_m": part["to_m"],
-                             "chainage": part["label"],
-                             "length_m": round(part["to_m"] - part["from_m"], 1)})
-                geoms.append(roads_ind.cut(geom[key], part["from_m"], part["to_m"]))
+    parts = greening_lines(doc, lines)
+    stretches, gaps = (parts[parts["kind"] == kind].drop(columns="kind").reset_index(drop=True)
+                       for kind in ("stretch", "gap"))
     return (gpd.GeoDataFrame(pd.DataFrame(road_rows), geometry=road_geoms, crs=crs),
-            gpd.GeoDataFrame(pd.DataFrame(stretch_rows), geometry=stretch_geoms, crs=crs),
-            gpd.GeoDataFrame(pd.DataFrame(gap_rows), geometry=gap_geoms, crs=crs))
+            stretches, gaps)
 
 
 def export_layers(store: Store, *, as_of: str | None = None) -> dict[str, Any]:

@@ -5,8 +5,9 @@ The views and the API call these functions and only turn their results into resp
 computed here: the status and greening documents come from :mod:`ntmgeo.status` and
 :mod:`ntmgeo.greening` unchanged. What this module adds is display work: GeoJSON in WGS 84,
 filtering by bounding box, date and attribute, simplification for display in metres (in the
-store's measuring CRS), the geometry of tree-lined stretches and gaps cut from the roads by
-their chainage, and a small cache dropped whenever the store changes.
+store's measuring CRS), the stretches and gaps as lines (from
+:func:`ntmgeo.derived.greening_lines`, the one place that builds them), and a small cache
+dropped whenever the store changes.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ import shapely
 from shapely.geometry import MultiLineString, box, mapping
 
 from ntmgeo import criteria as criteria_mod
+from ntmgeo import derived
 from ntmgeo import greening as greening_mod
 from ntmgeo import i18n as core_i18n
 from ntmgeo import status as status_mod
 from ntmgeo import units as units_mod
 from ntmgeo._errors import CriterionDataMissing
-from ntmgeo.indicators.roads import chainage, cut, road_lines
+from ntmgeo.indicators.roads import chainage, road_lines
 from ntmgeo.layers import load_schema
 from ntmgeo.store import Store
 
@@ -337,27 +339,22 @@ class DataService:
         doc = self.greening(as_of=as_of)
         roads = greening_mod.district_roads(self.layer("roads"))
         measure = self.store.measure_crs
-        chained = road_lines(roads[roads.geometry.notna()], crs=measure) if len(roads) else None
-        lines = {} if chained is None else {
-            (str(d), str(c)): g for d, c, g in zip(chained["dist_code"], chained["road_code"],
-                                                   chained.geometry, strict=True)}
-        rows, geoms, summaries = [], [], []
-        for road in doc.get("roads", []):
-            key = (str(road.get("dist_code")), str(road.get("road_code")))
-            summaries.append(_road_summary(road))
-            line = lines.get(key)
-            if line is None:
-                continue
-            for kind in ("stretches", "gaps"):
-                parts = road.get(kind) or []
-                pieces = [piece for p in parts for piece in shapely.get_parts(
-                    cut(line, float(p["from_m"]), float(p["to_m"]))) if not piece.is_empty]
+        summaries = [_road_summary(road) for road in doc.get("roads", [])]
+        rows, geoms = [], []
+        if len(roads):
+            parts = derived.greening_lines(doc, road_lines(roads[roads.geometry.notna()],
+                                                           crs=measure))
+            for (kind, dist, code), group in parts.groupby(["kind", "dist_code", "road_code"],
+                                                           sort=False):
+                pieces = [p for g in group.geometry for p in shapely.get_parts(g)
+                          if not p.is_empty]
                 if not pieces:
                     continue
-                rows.append({"kind": "stretch" if kind == "stretches" else "gap",
-                             "dist_code": key[0], "road_code": key[1], "count": len(parts),
-                             "length_km": round(sum(float(p["to_m"]) - float(p["from_m"])
-                                                    for p in parts) / 1000, 3)})
+                rows.append({"kind": kind, "dist_code": dist, "road_code": code,
+                             "count": len(group),
+                             "length_km": round(float((group["to_m"].astype(float)
+                                                       - group["from_m"].astype(float)).sum())
+                                                / 1000, 3)})
                 geoms.append(MultiLineString(pieces))
         fields = ["kind", "dist_code", "road_code", "count", "length_km"]
         gdf = gpd.GeoDataFrame(pd.DataFrame(rows, columns=fields), geometry=geoms, crs=measure)

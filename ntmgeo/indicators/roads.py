@@ -1177,7 +1177,7 @@ def tree_lined(
         ``total``: ``length_km``, ``greened_km``, ``ratio`` (``None`` without roads),
         ``threshold``, ``met`` (``ratio >= threshold``), ``shortfall_km`` (still to plant to
         reach the threshold; 0 when met), ``as_of`` (the latest ``survey_date`` among the
-        surveys that count, or ``None``), ``tolerance_m``, ``side``.
+        surveys that count, or ``None``), ``tolerance_m``, ``bridge_m``, ``side``.
 
         ``unmatched``: the surveys that run beside no road (lines with no piece along a road
         within tolerance, trees with no road within tolerance, empty geometries): ``count``,
@@ -1230,7 +1230,7 @@ def tree_lined(
              "met": bool(ratio is not None and ratio >= threshold),
              "shortfall_km": round(max(0.0, threshold * length - greened) / 1000, 6),
              "as_of": _as_of(surveys, _distinct(survey)), "tolerance_m": float(tolerance),
-             "side": side}
+             "bridge_m": float(bridge), "side": side}
     return {"roads": rows, "total": total, "unmatched": _unmatched(surveys, g, matched)}
 
 

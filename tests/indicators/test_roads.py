@@ -372,7 +372,8 @@ class TestTotals:
         result = run(main_road(), surveys_frame(("r", line((100, 6), (400, 6)))))
         assert set(result) == {"roads", "total", "unmatched"}
         assert set(result["total"]) == {"length_km", "greened_km", "ratio", "threshold", "met",
-                                        "shortfall_km", "as_of", "tolerance_m", "side"}
+                                        "shortfall_km", "as_of", "tolerance_m", "bridge_m",
+                                        "side"}
         assert set(result["unmatched"]) == {"count", "length_km", "ids"}
         assert set(result["roads"][0]) == {"dist_code", "road_code", "length_km", "greened_km",
                                            "ratio", "stretches", "gaps"}
@@ -386,6 +387,7 @@ class TestTotals:
         assert total["met"] is False
         assert total["shortfall_km"] == pytest.approx(0.2, abs=1e-3)
         assert total["tolerance_m"] == 20.0
+        assert total["bridge_m"] == 25.0
         met = run(main_road(), surveys, threshold=0.3)["total"]
         assert met["met"] is True
         assert met["shortfall_km"] == 0
