@@ -18,6 +18,7 @@ import shapely
 from . import settings
 from ._errors import InputError
 from .codes import fold_code
+from .linref import cut, parse_chainage, road_lines
 
 __all__ = ["is_chainage_table", "read_chainage_table", "surveys_from_chainage"]
 
@@ -64,8 +65,6 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
     of its code when only one district has it. A road in several parts is chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
     unknown road is an :class:`InputError` naming the row.
     """
-    from .indicators.roads import cut, parse_chainage, road_lines
-
     if table.empty:
         raise InputError("contains no rows", path=source)
     chained = road_lines(roads, crs=crs)

@@ -21,7 +21,10 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__, criteria, datasets, ingest, layers, settings
+from . import export as export_mod
 from . import greening as greening_mod
+from . import progress as progress_mod
+from . import report as report_mod
 from . import status as status_mod
 from ._errors import NtmgeoError
 from .i18n import beside_no_road_text, describe_error, t
@@ -67,22 +70,14 @@ def init(path: Path, sample: str | None, prov_code: str | None, title: str, forc
     if prov is None:
         raise click.UsageError("give --province CODE (e.g. 68 for Lâm Đồng) or --sample NAME")
     name = title or (spec["title"][settings.lang] if spec else "")
-    if not sample:
-        store = GpkgStore.create(path, prov_code=prov, title=name, overwrite=force)
-    else:
-        # Build in a temporary file and move it into place: a failed sample load leaves nothing.
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.init")
-        try:
-            store = GpkgStore.create(tmp, prov_code=prov, title=name, overwrite=True)
-            with _progress() as progress:
-                progress.add_task(t("reading", file=sample), total=None)
-                counts = datasets.load_sample(store, sample)
-            if path.exists() and not force:
-                raise click.UsageError(f"{path} already exists (use --force to replace it)")
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+    if sample:
+        with _progress() as progress:
+            progress.add_task(t("reading", file=sample), total=None)
+            counts = datasets.build_sample(path, sample, prov_code=prov, title=name,
+                                           overwrite=force)
         store = GpkgStore(path)
+    else:
+        store = GpkgStore.create(path, prov_code=prov, title=name, overwrite=force)
     _out.print(t("created", path=path, prov=prov, crs=store.measure_crs))
     if sample:
         _out.print(t("sample_loaded", name=sample))
@@ -295,20 +290,6 @@ def report_value(unit: str, indicator: str, value: str, db: Path, date: str, sou
                  d=rec["as_of"], m=_met_word(rec["met"])), highlight=False)
 
 
-def _progress_doc(store: Any, day: str, since: str | None = None) -> dict[str, Any]:
-    """The progress document (``ntmgeo progress``): by month, by quarter, overdue on ``day``."""
-    import datetime as dt
-
-    from . import progress as progress_mod
-
-    start = since or (dt.date.fromisoformat(day) - dt.timedelta(days=365)).isoformat()
-    return {"as_of": day,
-            "greening_by_month": progress_mod.greening_by_month(store, until=day),
-            "indicators_by_quarter": progress_mod.indicators_by_quarter(store, start=start,
-                                                                        until=day),
-            "overdue": progress_mod.overdue(store, as_of=day)}
-
-
 def _check_date(text: str) -> str:
     import datetime as dt
 
@@ -358,8 +339,8 @@ def progress(db: Path, as_of: str | None, since: str | None, as_json: bool) -> N
     """Progress and deadlines: tree-lined km by month, indicators met by quarter, works
     overdue against the plan's dates."""
     store = open_store(db)
-    day = _check_date(as_of) if as_of else status_mod.default_as_of(store)
-    doc = _progress_doc(store, day, since=since and _check_date(since))
+    doc = progress_mod.from_store(store, as_of and _check_date(as_of),
+                                  since=since and _check_date(since))
     if as_json:
         _echo_json(doc)
         return
@@ -374,7 +355,7 @@ def progress(db: Path, as_of: str | None, since: str | None, as_json: bool) -> N
         else:
             _out.print(f"  {row['as_of']}: {row['indicators_met']}/{row['indicators_total']} · "
                        f"{row['criteria_met']}/{row['criteria_total']}", highlight=False)
-    _out.print(t("progress_overdue", d=day))
+    _out.print(t("progress_overdue", d=doc["as_of"]))
     for item in doc["overdue"]:
         _out.print(f"  {item['indicator'] or ''} {item['name']}: {item['deadline']} "
                    f"(+{item['days_late']} {t('days')})", highlight=False)
@@ -530,14 +511,14 @@ def _print_greening(doc: dict[str, Any]) -> None:
 
 
 # ----------------------------------------------------------------------------------- export
-_EXPORTERS = {"shp": "to_shapefiles", "gpkg": "to_gpkg", "geojson": "to_geojson",
-              "kml": "to_kml"}
+def _formats_help(formats: dict[str, Any]) -> str:
+    return "; ".join(f"{name}: {spec.label['en']}" for name, spec in formats.items()) + "."
 
 
 @cli.command()
 @click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
-@click.option("--format", "fmt", type=click.Choice(sorted(_EXPORTERS)), required=True,
-              help="shp: one ZIP of shapefiles (UTF-8, .cpg, .prj) with a data dictionary.")
+@click.option("--format", "fmt", type=click.Choice(sorted(export_mod.FORMATS)), required=True,
+              help=_formats_help(export_mod.FORMATS))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (.zip for shp and geojson).")
 @click.option("--crs", default=None,
@@ -549,26 +530,13 @@ _EXPORTERS = {"shp": "to_shapefiles", "gpkg": "to_gpkg", "geojson": "to_geojson"
 def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | None,
            as_json: bool) -> None:
     """Export layers for the provincial GIS, verified by reading them back."""
-    from . import export as export_mod
-
-    from . import derived
-
     store = open_store(db)
-    extra = derived.export_layers(store)
-    names = [n.strip() for n in layer_list.split(",")] if layer_list else None
-    if names is not None:
-        extra = {k: v for k, v in extra.items() if k in names}
-        names = [n for n in names if n not in extra]
-        for name in names:
-            layers.load_schema(name)
-    kwargs: dict[str, Any] = {"layers": names, "extra_layers": extra}
-    if fmt in ("shp", "gpkg"):
-        kwargs["crs"] = crs
-    elif crs is not None:
+    if crs is not None and not export_mod.FORMATS[fmt].takes_crs:
         raise click.UsageError(f"--crs does not apply to {fmt} (always WGS 84)")
+    names = [n.strip() for n in layer_list.split(",")] if layer_list else None
     with _progress() as progress:
         progress.add_task(t("writing", file=out.name), total=None)
-        result = getattr(export_mod, _EXPORTERS[fmt])(store, out, **kwargs)
+        result = export_mod.write(store, fmt, out, crs=crs, layers=names)
     if as_json:
         _echo_json(result)
         return
@@ -585,8 +553,8 @@ def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | Non
 
 @cli.command()
 @click.option("--db", "db", required=True, type=click.Path(path_type=Path), help="Store path.")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(report_mod.FORMATS)), default="xlsx",
+              show_default=True, help=_formats_help(report_mod.FORMATS))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path))
 @click.option("--level", type=click.Choice(["district", "commune"]), default="district",
               show_default=True)
@@ -598,16 +566,8 @@ def table(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: st
           source: str) -> None:
     """The criteria table of the plan (TT, criterion, indicator, threshold, value, deadline,
     note) as XLSX or CSV, ready to paste into a plan."""
-    from . import report as report_mod
-
-    store = open_store(db)
-    doc = status_mod.from_store(store, level=level, unit=unit,
-                                as_of=as_of and _check_date(as_of), source=source)
-    if fmt == "xlsx":
-        progress = _progress_doc(store, doc["as_of"]) if level == "district" else None
-        path = report_mod.to_xlsx(doc, out, progress=progress)
-    else:
-        path = report_mod.to_csv(doc, out)
+    path = report_mod.write(open_store(db), fmt, out, level=level, unit=unit,
+                            as_of=as_of and _check_date(as_of), source=source)
     _out.print(t("written", path=path), highlight=False)
 
 

@@ -49,6 +49,7 @@ from .indicators import network as network_ind
 from .indicators.roads import PAVED_SURFACES
 from .measure import projected
 from .store import Store
+from .values import json_clean, parse_list
 
 __all__ = [
     "DEFAULT_ACCESS_M",
@@ -244,14 +245,6 @@ def _default_as_of(store: Store, as_of: str | None) -> str:
     return default_as_of(store)
 
 
-def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return None
-    if value is pd.NA:
-        return None
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _geojson(geom: shapely.Geometry) -> dict[str, Any] | None:
     if geom is None or shapely.is_empty(geom):
         return None
@@ -321,13 +314,13 @@ def coverage_document(store: Store, *, site_type: str, within_m: float, network:
     for (_, row), (_, cov) in zip(units.iterrows(), res.iterrows(), strict=True):
         entries.append({
             "code": str(row["code"]), "name": row["name"],
-            "valid_from": _clean(row["valid_from"]), "basis": cov["basis"],
+            "valid_from": json_clean(row["valid_from"]), "basis": cov["basis"],
             "basis_note": _basis_note(cov["basis"]),
-            "population": _clean(row.get("population")),
-            "population_year": _clean(row.get("population_year")),
+            "population": json_clean(row.get("population")),
+            "population_year": json_clean(row.get("population_year")),
             "area_km2": round(float(cov["area_m2"]) / 1e6, 6),
             "covered_km2": round(float(cov["covered_m2"]) / 1e6, 6),
-            "covered_share": _clean(round(float(cov["share"]), 6)),
+            "covered_share": json_clean(round(float(cov["share"]), 6)),
             "covered_population": (None if cov["basis"] == "area"
                                    else round(float(cov["covered_population"]))),
             "uncovered": _geojson(cov["uncovered"]),
@@ -340,13 +333,6 @@ def coverage_document(store: Store, *, site_type: str, within_m: float, network:
 
 
 # ------------------------------------------------------------------------- road km by surface
-
-
-def _surface_list(value: Any) -> list[str]:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return []
-    items = re.split(r"[|;]", value) if isinstance(value, str) else list(value)
-    return sorted({str(v).strip() for v in items if v is not None and str(v).strip()})
 
 
 def surface_lengths(roads: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
@@ -382,8 +368,8 @@ def surface_lengths(roads: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
     columns = ["unit", "road_class", "surface", "hard", "length_m"]
     if not len(lines) or not len(areas):
         return pd.DataFrame(columns=columns)
-    surfaces = [_surface_list(s) for s in (roads_m["surface"] if "surface" in roads_m.columns
-                                           else [None] * len(roads_m))]
+    surfaces = [sorted(set(parse_list(s))) for s in (roads_m["surface"] if "surface" in
+                                                     roads_m.columns else [None] * len(roads_m))]
     classes = (roads_m["road_class"].astype(object).where(roads_m["road_class"].notna(), "")
                if "road_class" in roads_m.columns else pd.Series("", index=roads_m.index))
     unit_idx, road_idx = shapely.STRtree(lines).query(areas, predicate="intersects")
@@ -455,7 +441,7 @@ def surface_document(store: Store, *, as_of: str | None = None,
         mine = lengths[lengths["unit"] == k]
         entries.append({
             "code": str(row["code"]), "name": row["name"], "level": row["level"],
-            "valid_from": _clean(row["valid_from"]),
+            "valid_from": json_clean(row["valid_from"]),
             "by_class": {c: _surface_block(g) for c, g in mine.groupby("road_class", sort=True)},
             "total": _surface_block(mine)})
     return {"as_of": as_of, "crs": crs, "hard_surfaces": sorted(PAVED_SURFACES),

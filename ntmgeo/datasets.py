@@ -1,7 +1,9 @@
-"""Embedded sample data sets (``data/<name>/sample.yml``) and loading them into a store."""
+"""Embedded sample data sets (``data/<name>/sample.yml``): loading one into a store, and
+building a store file of it (``ntmgeo init --sample``, the web map's cache for ``ntmgeo serve``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +11,14 @@ import pandas as pd
 import yaml
 
 from . import ingest
-from ._errors import InputError
+from ._errors import InputError, StoreError
+from ._files import atomic_path
 from ._resources import share_path
 from .layers import Field, convert_value
 from .store import RECORD_TABLES, Store
+from .store.gpkg import GpkgStore
 
-__all__ = ["available", "get_path", "load_sample", "manifest"]
+__all__ = ["available", "build_sample", "get_path", "load_sample", "manifest"]
 
 
 def available() -> list[str]:
@@ -84,4 +88,31 @@ def load_sample(store: Store, name: str) -> dict[str, int]:
         counts[layer] = ingest.import_file(store, layer, folder / file, user="sample").count
     for rec in spec.get("records", []):
         counts[rec["table"]] = store.add_records(rec["table"], _record_rows(folder, rec))
+    return counts
+
+
+def build_sample(path: str | os.PathLike[str], name: str, *, prov_code: str | None = None,
+                 title: str | None = None, overwrite: bool = False) -> dict[str, int]:
+    """Build a store at ``path`` holding sample ``name``; return the counts of
+    :func:`load_sample`.
+
+    The store is built in a temporary file beside ``path`` and moved into place only once
+    loaded: a failed load leaves nothing (and an existing file untouched). ``prov_code``
+    and ``title`` default to the sample's own (its Vietnamese title). An existing ``path``
+    is replaced only with ``overwrite`` (else :class:`~ntmgeo._errors.StoreError`).
+    """
+    spec = manifest(name)
+    target = Path(path)
+
+    def refuse_existing() -> None:
+        if target.exists() and not overwrite:
+            raise StoreError(f"{target}: already exists (use --force to replace it)")
+
+    refuse_existing()
+    with atomic_path(target) as tmp:
+        store = GpkgStore.create(tmp, prov_code=prov_code or spec["prov_code"],
+                                 title=spec["title"]["vi"] if title is None else title,
+                                 overwrite=True)
+        counts = load_sample(store, name)
+        refuse_existing()  # none appeared while the sample loaded
     return counts

@@ -4,7 +4,8 @@ Communes with their NTM level and criteria met; district roads with their length
 km, ratio and the 2.2 flag (built to the planned grade; empty where a grade is not recorded);
 the tree-lined stretches and the gaps as lines of their own. The
 figures come from the same functions the CLI prints and the map shows
-(:mod:`ntmgeo.status`, :mod:`ntmgeo.greening`, :mod:`ntmgeo.indicators.roads`).
+(:mod:`ntmgeo.status`, :mod:`ntmgeo.greening`, :mod:`ntmgeo.indicators.roads`,
+:mod:`ntmgeo.linref`).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def greening_lines(doc: dict[str, Any], lines: gpd.GeoDataFrame) -> gpd.GeoDataF
     doc : dict
         A greening document (``roads`` with ``stretches`` and ``gaps``).
     lines : geopandas.GeoDataFrame
-        The road lines the chainage runs along (:func:`ntmgeo.indicators.roads.road_lines`),
+        The road lines the chainage runs along (:func:`ntmgeo.linref.road_lines`),
         in a projected CRS in metres.
 
     Returns
@@ -144,7 +145,7 @@ def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFr
     doc = greening_mod.from_store(store, as_of=as_of)
     standard = {(r["dist_code"], r["road_code"]): r
                 for r in roads_ind.roads_to_standard(roads, crs=crs)["roads"]}
-    lines = roads_ind.road_lines(roads, crs=crs)
+    lines = linref.road_lines(roads, crs=crs)
     geom = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"], lines.geometry,
                                          strict=True)}
     road_rows, road_geoms = [], []

@@ -28,6 +28,10 @@ Formats
     One KML file (WGS 84), one folder per layer, full field names; a layer's ``name`` field
     becomes the placemark name.
 
+:data:`FORMATS` names them (``shp``, ``gpkg``, ``geojson``, ``kml``: writer, media type,
+file suffix, label) and :func:`write` exports a store in one of them with its derived
+layers: ``ntmgeo export`` and the web map's downloads both call it.
+
 A shapefile's ``.prj`` is the ESRI WKT GDAL writes from the EPSG definition, e.g. for
 EPSG:5899 ``PROJCS["VN_2000_TM-3_107-45",GEOGCS["GCS_VN_2000",DATUM["D_Vietnam_2000",...``:
 the names ArcGIS (Pro 3.4, as recorded in PROJ's database) gives EPSG:5899, its datum and
@@ -48,8 +52,6 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,11 +67,15 @@ import shapely.geometry
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
+from . import derived
 from ._errors import CRSError, ExportError, InputError, LayerSchemaError, NtmgeoError
+from ._files import FileFormat, atomic_path
 from .layers import LIST_SEPARATOR, Field, convert_value, load_schema
 from .store import Store
+from .values import is_missing
 
 __all__ = [
+    "FORMATS",
     "ExportError",
     "data_dictionary",
     "default_crs",
@@ -78,6 +84,7 @@ __all__ = [
     "to_gpkg",
     "to_kml",
     "to_shapefiles",
+    "write",
 ]
 
 DBF_TEXT_BYTES = 254  # the longest text a dBase field holds, in bytes (UTF-8)
@@ -417,32 +424,6 @@ def _write(path: str, *, driver: str, layer: str, table: _Table, crs: CRS,
         )
 
 
-@contextmanager
-def _atomic(out: Path, suffix: str) -> Iterator[Path]:
-    """A temporary path beside ``out``; renamed to ``out`` only if the block succeeds."""
-    out = Path(out).absolute()
-    if not out.parent.is_dir():
-        raise InputError("folder does not exist", path=str(out.parent))
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp{suffix}")
-    _remove(tmp)
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        _remove(tmp)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        for child in path.iterdir():
-            child.unlink()
-        path.rmdir()
-    else:
-        path.unlink(missing_ok=True)
-        for extra in (f"{path}-journal", f"{path}-wal", f"{path}-shm"):
-            Path(extra).unlink(missing_ok=True)
-
-
 def _zip_folder(folder: Path, zip_path: Path) -> None:
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for child in sorted(folder.iterdir()):
@@ -535,17 +516,9 @@ def _write_dictionary(folder: Path, layers: list[_Layer], tables: list[_Table], 
 # Verification
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return True
-    return isinstance(value, np.datetime64) and np.isnat(value)
-
-
 def _read_value(kind: str, value: Any, fmt: str) -> Any:
     """A value as a reader returns it, in the canonical form of ``_expected_value``."""
-    if _missing(value) or (fmt == "kml" and value == ""):  # KML has no null: "" is empty
+    if is_missing(value) or (fmt == "kml" and value == ""):  # KML has no null: "" is empty
         return None
     if isinstance(value, np.generic) and not isinstance(value, np.datetime64):
         value = value.item()
@@ -786,7 +759,7 @@ def to_shapefiles(store: Store, out_zip: str | os.PathLike[str], *, crs: Any = N
     out_zip = Path(out_zip)
     tables = [_table(layer, target, "shapefile") for layer in out_layers]
     try:
-        with _atomic(out_zip, ".zip") as tmp, tempfile.TemporaryDirectory(
+        with atomic_path(out_zip, suffix=".zip") as tmp, tempfile.TemporaryDirectory(
                 prefix="ntmgeo-shp-") as work:
             folder = Path(work)
             for table in tables:
@@ -833,7 +806,7 @@ def to_gpkg(store: Store, out_path: str | os.PathLike[str], *, crs: Any = None,
     out_path = Path(out_path)
     tables = [_table(layer, target, "gpkg") for layer in out_layers]
     try:
-        with _atomic(out_path, ".gpkg") as tmp:
+        with atomic_path(out_path, suffix=".gpkg") as tmp:
             for table in tables:
                 _write(str(tmp), driver="GPKG", layer=table.layer.name, table=table, crs=target)
             _write_dictionary_table(tmp, out_layers)
@@ -889,7 +862,7 @@ def to_geojson(store: Store, out_zip: str | os.PathLike[str], *,
     out_zip = Path(out_zip)
     tables = [_table(layer, target, "geojson") for layer in out_layers]
     try:
-        with _atomic(out_zip, ".zip") as tmp, tempfile.TemporaryDirectory(
+        with atomic_path(out_zip, suffix=".zip") as tmp, tempfile.TemporaryDirectory(
                 prefix="ntmgeo-geojson-") as work:
             folder = Path(work)
             for table in tables:
@@ -926,7 +899,7 @@ def to_kml(store: Store, out_path: str | os.PathLike[str], *,
     tables = [_table(layer, target, "kml") for layer in out_layers]
     driver = "LIBKML" if "LIBKML" in pyogrio.list_drivers(write=True) else "KML"
     try:
-        with _atomic(out_path, ".kml") as tmp:
+        with atomic_path(out_path, suffix=".kml") as tmp:
             for table in tables:
                 _write(str(tmp), driver=driver, layer=table.layer.name, table=table,
                        crs=target, encoding="UTF-8")
@@ -937,3 +910,58 @@ def to_kml(store: Store, out_path: str | os.PathLike[str], *,
     except Exception as exc:
         raise _guard(exc, out_path) from exc
     return _result(out_path, "kml", target, tables, skipped)
+
+
+# --------------------------------------------------------------------------------------------
+# The formats, for the command line and the web map alike
+
+
+FORMATS: dict[str, FileFormat] = {
+    "shp": FileFormat(to_shapefiles, "application/zip", ".shp.zip",
+                      {"vi": "shapefile, một tệp ZIP (.shp .shx .dbf .prj .cpg) kèm từ điển "
+                             "dữ liệu",
+                       "en": "one ZIP of shapefiles (UTF-8, .cpg, .prj) with a data "
+                             "dictionary"}, takes_crs=True),
+    "gpkg": FileFormat(to_gpkg, "application/geopackage+sqlite3", ".gpkg",
+                       {"vi": "một GeoPackage kèm bảng data_dictionary",
+                        "en": "one GeoPackage with a data_dictionary table"}, takes_crs=True),
+    "geojson": FileFormat(to_geojson, "application/zip", ".geojson.zip",
+                          {"vi": "GeoJSON (WGS 84), mỗi lớp một tệp, nén ZIP kèm từ điển dữ "
+                                 "liệu",
+                           "en": "GeoJSON (WGS 84), a file per layer, zipped with the data "
+                                 "dictionary"}),
+    "kml": FileFormat(to_kml, "application/vnd.google-earth.kml+xml", ".kml",
+                      {"vi": "một tệp KML (WGS 84), mỗi lớp một thư mục",
+                       "en": "one KML file (WGS 84), a folder per layer"}),
+}
+"""The export formats: name -> :class:`~ntmgeo._files.FileFormat` (``ntmgeo export
+--format``, the web map's downloads)."""
+
+
+def write(store: Store, fmt: str, out: str | os.PathLike[str], *, crs: Any = None,
+          layers: list[str] | None = None) -> dict[str, Any]:
+    """Export ``store`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`), with the
+    derived layers (:func:`ntmgeo.derived.export_layers`), verified.
+
+    ``layers`` names the layers to export, stored (``roads``…) or derived
+    (``communes_status``, ``roads_greening``, ``tree_lined``, ``gaps``); default: all.
+    ``crs`` applies to the formats that take one (``shp``, ``gpkg``; default: the
+    province's VN-2000 zone); the others are always WGS 84. Returns the writer's result
+    (see :func:`to_shapefiles`).
+    """
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise InputError(f"unknown export format '{fmt}' (formats: {', '.join(FORMATS)})")
+    if crs is not None and not spec.takes_crs:
+        raise CRSError(f"a CRS does not apply to {fmt} (always WGS 84)")
+    extra = derived.export_layers(store)
+    names = None if layers is None else list(layers)
+    if names is not None:
+        extra = {k: v for k, v in extra.items() if k in names}
+        names = [n for n in names if n not in extra]
+        for name in names:
+            load_schema(name)
+    options: dict[str, Any] = {"layers": names, "extra_layers": extra}
+    if spec.takes_crs:
+        options["crs"] = crs
+    return spec.writer(store, out, **options)

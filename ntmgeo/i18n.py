@@ -188,6 +188,7 @@ _REASONS: list[tuple[str, str]] = [
      r"\(use --replace to replace the layer\)",
      "đã có đối tượng ({i}) trong lớp '{l}' (dùng --replace để thay toàn bộ lớp)"),
     (r"file not found", "không tìm thấy tệp"),
+    (r"folder does not exist", "thư mục không tồn tại"),
     (r"file is empty", "tệp rỗng"),
     (r"file is (?P<n>\d+) MiB, larger than the limit of (?P<m>\d+) MiB",
      "tệp {n} MiB, vượt giới hạn {m} MiB"),

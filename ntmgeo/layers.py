@@ -29,6 +29,7 @@ from . import settings
 from ._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
 from ._resources import share_path
 from .codes import fold_many
+from .values import is_missing
 
 __all__ = ["Field", "LayerSchema", "all_schemas", "conform", "convert_value", "load_schema",
            "validate_all"]
@@ -247,11 +248,7 @@ def column_map(schema: LayerSchema, columns: list[str]) -> dict[str, str]:
 
 
 def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+    return is_missing(value, blank=True)  # an empty cell of a table is no value
 
 
 def _to_text(value: Any) -> str:

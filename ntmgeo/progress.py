@@ -3,6 +3,8 @@ the works overdue against the plan's dates as of a day.
 
 Every figure is the status or greening of that date, from the same functions the CLI prints
 (history is kept: surveys and reported values are dated records, never overwritten).
+:func:`from_store` gathers the three into the progress document: ``ntmgeo progress`` prints
+it and the criteria workbook (:func:`ntmgeo.report.write`) carries it as its "Tiến độ" sheet.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from . import status as status_mod
 from ._errors import CriterionDataMissing
 from .store import Store
 
-__all__ = ["greening_by_month", "indicators_by_quarter", "overdue", "period_ends"]
+__all__ = ["from_store", "greening_by_month", "indicators_by_quarter", "overdue",
+           "period_ends"]
 
 
 def _day(value: str | dt.date) -> dt.date:
@@ -98,3 +101,17 @@ def overdue(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                               "deadline_text": ind.get("deadline_text"),
                               "days_late": (_day(as_of) - _day(ind["deadline"])).days})
     return sorted(items, key=lambda i: (-i["days_late"], i["kind"], str(i["id"])))
+
+
+def from_store(store: Store, as_of: str | None = None, *,
+               since: str | None = None) -> dict[str, Any]:
+    """The progress document of ``store`` on ``as_of`` (default: the store's latest reported
+    date, as ``ntmgeo status``): ``greening_by_month`` up to the date,
+    ``indicators_by_quarter`` from ``since`` (default: a year before) to the date, and the
+    works ``overdue`` on it."""
+    day = as_of or status_mod.default_as_of(store)
+    start = since or (_day(day) - dt.timedelta(days=365)).isoformat()
+    return {"as_of": day,
+            "greening_by_month": greening_by_month(store, until=day),
+            "indicators_by_quarter": indicators_by_quarter(store, start=start, until=day),
+            "overdue": overdue(store, as_of=day)}

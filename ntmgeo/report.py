@@ -6,7 +6,10 @@ TT, Tên tiêu chí, Nội dung tiêu chí, Chỉ tiêu, Thực hiện đến <d
 Ghi chú: one row per indicator, the criterion cells merged over its indicators. This module
 writes that table from :func:`ntmgeo.status.from_store` (``level="district"``), and, for a
 commune-level document (``level="commune"``), a summary row per commune and a block (a
-sheet in the workbook) per commune with its criteria met.
+sheet in the workbook) per commune with its criteria met. From a store, :func:`write`
+(formats in :data:`FORMATS`: ``xlsx``, ``csv``) builds the whole file, the workbook with its
+"Tiến độ" sheet (:func:`ntmgeo.progress.from_store`): ``ntmgeo table`` and the web map's
+downloads both call it, so the same store gives the same file.
 
 Cell contents:
 
@@ -28,8 +31,6 @@ import csv
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import progress as progress_mod
+from . import status as status_mod
 from ._errors import InputError
+from ._files import FileFormat, atomic_path
 from .criteria import load_set
 
-__all__ = ["commune_rows", "criteria_table_rows", "headings", "to_csv", "to_xlsx"]
+__all__ = ["FORMATS", "commune_rows", "criteria_table_rows", "headings", "to_csv", "to_xlsx",
+           "write", "write_csv", "write_xlsx"]
 
 MET = "Đạt"
 UNMET = "Chưa đạt"
@@ -259,23 +264,10 @@ def commune_rows(doc: dict[str, Any]) -> list[dict[str, str]]:
 # Files
 
 
-@contextmanager
-def _atomic(path: str | os.PathLike[str]) -> Iterator[Path]:
-    out = Path(path).absolute()
-    if not out.parent.is_dir():
-        raise InputError("folder does not exist", path=str(out.parent))
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp{out.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def to_csv(doc: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write the table of ``doc`` as CSV, UTF-8 with a BOM (so Excel reads the diacritics)."""
     rows = criteria_table_rows(doc)
-    with _atomic(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=headings(doc), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -431,7 +423,7 @@ def to_xlsx(doc: dict[str, Any], path: str | os.PathLike[str],
         _district_sheet(ws, doc)
     if progress is not None:
         _progress_sheet(wb.create_sheet("Tiến độ"), progress)
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
 
@@ -474,3 +466,48 @@ def _progress_sheet(ws: Worksheet, progress: dict[str, Any]) -> None:
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=c, value=value)
             cell.border, cell.alignment = _BORDER, _WRAP_TOP
+
+
+# --------------------------------------------------------------------------------------------
+# From a store: the files `ntmgeo table` and the web map's downloads write
+
+
+def write_xlsx(store: Any, out: str | os.PathLike[str], *, level: str = "district",
+               unit: str | None = None, as_of: str | None = None,
+               source: str = "all") -> Path:
+    """The criteria workbook of a store: the table of :func:`ntmgeo.status.from_store`
+    (same arguments) and, for a unit's document, the "Tiến độ" sheet of
+    :func:`ntmgeo.progress.from_store` on the document's date (:func:`to_xlsx`)."""
+    doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
+    progress = None if _is_commune_doc(doc) else progress_mod.from_store(store, doc["as_of"])
+    return to_xlsx(doc, out, progress=progress)
+
+
+def write_csv(store: Any, out: str | os.PathLike[str], *, level: str = "district",
+              unit: str | None = None, as_of: str | None = None, source: str = "all") -> Path:
+    """The criteria table of a store as CSV (:func:`to_csv`); arguments as :func:`write_xlsx`."""
+    doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
+    return to_csv(doc, out)
+
+
+FORMATS: dict[str, FileFormat] = {
+    "xlsx": FileFormat(write_xlsx,
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       ".xlsx", {"vi": "bảng tiêu chí (Excel) kèm trang Tiến độ",
+                                 "en": "the criteria table (Excel) with the progress sheet"}),
+    "csv": FileFormat(write_csv, "text/csv", ".csv",
+                      {"vi": "bảng tiêu chí (CSV, UTF-8)",
+                       "en": "the criteria table (CSV, UTF-8)"}),
+}
+"""The table formats: name -> :class:`~ntmgeo._files.FileFormat` (``ntmgeo table
+--format``, the web map's downloads)."""
+
+
+def write(store: Any, fmt: str, out: str | os.PathLike[str], **options: Any) -> Path:
+    """Write the criteria table of ``store`` to ``out`` in format ``fmt`` (a key of
+    :data:`FORMATS`); ``options`` as :func:`write_xlsx` (``level``, ``unit``, ``as_of``,
+    ``source``)."""
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise InputError(f"unknown table format '{fmt}' (formats: {', '.join(FORMATS)})")
+    return spec.writer(store, out, **options)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import criteria as criteria_mod
@@ -20,6 +19,7 @@ from ._errors import CriterionDataMissing
 from .computed import ComputedValue, compute_all
 from .criteria import CriteriaSet, Indicator
 from .store import Store
+from .values import json_clean
 
 __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
            "record_value", "rollups"]
@@ -41,17 +41,6 @@ def _en(met: bool | None) -> str:
     return "met" if met else "unmet"
 
 
-def _clean(value: Any) -> Any:
-    """Plain Python value (None for missing; numpy scalars unwrapped) for the JSON document."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    return value
-
-
 def _latest(rows: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """The latest row per indicator whose as_of is on or before ``as_of``."""
     if rows.empty:
@@ -65,8 +54,8 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                    computed: ComputedValue | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     threshold = ind.threshold_for()
     disagreements: list[dict[str, Any]] = []
-    rep_value = _clean(reported["value"]) if reported is not None else None
-    rep_met = _clean(reported["met"]) if reported is not None else None
+    rep_value = json_clean(reported["value"]) if reported is not None else None
+    rep_met = json_clean(reported["met"]) if reported is not None else None
     if rep_met is None and threshold is not None:
         rep_met = threshold.met_by(rep_value)
     doc: dict[str, Any] = {
@@ -83,9 +72,9 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                    met=met, source="computed", as_of=computed.as_of,
                    features=list(computed.features))
         if reported is not None:
-            doc["reported"] = {"value": rep_value, "value_text": _clean(reported["value_text"]),
-                               "met": rep_met, "as_of": _clean(reported["as_of"])}
-            rep_text = _clean(reported["value_text"]) or rep_value
+            doc["reported"] = {"value": rep_value, "value_text": json_clean(reported["value_text"]),
+                               "met": rep_met, "as_of": json_clean(reported["as_of"])}
+            rep_text = json_clean(reported["value_text"]) or rep_value
             if rep_met is not None and met is not None and rep_met != met:
                 disagreements.append({
                     "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": met,
@@ -94,9 +83,9 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                                   f"{ind.id}: reported {_en(rep_met)} ({rep_text}), computed "
                                   f"{_en(met)} ({computed.value_text})")})
     elif reported is not None:
-        doc.update(value=rep_value, unit=_clean(reported["unit"]),
-                   value_text=_clean(reported["value_text"]), met=rep_met, source="reported",
-                   as_of=_clean(reported["as_of"]))
+        doc.update(value=rep_value, unit=json_clean(reported["unit"]),
+                   value_text=json_clean(reported["value_text"]), met=rep_met, source="reported",
+                   as_of=json_clean(reported["as_of"]))
         by_value = threshold.met_by(rep_value) if threshold else None
         if by_value is not None and rep_met is not None and by_value != rep_met:
             disagreements.append({
@@ -117,8 +106,8 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
     if ind.guidance:
         doc["guidance"] = ind.guidance
     if reported is not None:
-        doc["deadline"] = _clean(reported["deadline"])
-        doc["deadline_text"] = _clean(reported["deadline_text"])
+        doc["deadline"] = json_clean(reported["deadline"])
+        doc["deadline_text"] = json_clean(reported["deadline_text"])
     return doc, disagreements
 
 
@@ -186,10 +175,10 @@ def evaluate(
         summary_doc["table"] = {k: table[k] for k in (*counts, "indicators_unmet",
                                                       "criteria_unmet")}
     if summary is not None:
-        summary_doc["reported"] = {k: _clean(summary.get(k)) for k in counts}
-        summary_doc["reported_as_of"] = _clean(summary.get("as_of"))
-        summary_doc["reported_source"] = _clean(summary.get("source"))
-        summary_doc["reported_statement"] = _clean(summary.get("statement"))
+        summary_doc["reported"] = {k: json_clean(summary.get(k)) for k in counts}
+        summary_doc["reported_as_of"] = json_clean(summary.get("as_of"))
+        summary_doc["reported_source"] = json_clean(summary.get("source"))
+        summary_doc["reported_statement"] = json_clean(summary.get("statement"))
         disagreements.extend(_summary_disagreements(counts, summary, summary_doc, crit_docs))
     return {
         "unit": unit,
@@ -206,7 +195,7 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
                            ) -> list[dict[str, Any]]:
     out = []
     for key, value in counts.items():
-        rep = _clean(summary.get(key))
+        rep = json_clean(summary.get(key))
         if rep is not None and int(rep) != value:
             out.append({"kind": "summary", "id": key, "reported": int(rep), "computed": value,
                         "note": _note(f"{_VI_KEYS[key]}: văn bản ghi {rep}, các chỉ tiêu cho {value}",
@@ -252,7 +241,7 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
 
 def _unit_doc(row: pd.Series) -> dict[str, Any]:
     return {"code": str(row["code"]), "name": row["name"], "level": row["level"],
-            "valid_from": _clean(row["valid_from"]), "valid_to": _clean(row["valid_to"]),
+            "valid_from": json_clean(row["valid_from"]), "valid_to": json_clean(row["valid_to"]),
             "aliases": row["aliases"] or []}
 
 
@@ -371,21 +360,21 @@ def commune_document(store: Store, units: pd.DataFrame, *, as_of: str,
 def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
                    other: pd.DataFrame) -> dict[str, Any]:
     entry: dict[str, Any] = {"comm_code": str(row["code"]), "name": row["name"],
-                             "valid_from": _clean(row["valid_from"]), "level": None,
+                             "valid_from": json_clean(row["valid_from"]), "level": None,
                              "criteria": None, "criteria_met": None,
                              "criteria_total": len(cset.criteria), "as_of": None,
                              "source": None, "note": None}
     if latest is not None:
         unmet = set(latest["unmet_criteria"] or [])
-        met_count = _clean(latest["criteria_met"])
+        met_count = json_clean(latest["criteria_met"])
         known = met_count is not None
         entry.update(level=latest["ntm_level"], criteria_met=met_count,
-                     as_of=_clean(latest["as_of"]), source=_clean(latest["source"]),
-                     note=_clean(latest["note"]), target=_clean(latest["target"]))
+                     as_of=json_clean(latest["as_of"]), source=json_clean(latest["source"]),
+                     note=json_clean(latest["note"]), target=json_clean(latest["target"]))
         entry["criteria"] = [
             {"id": c.id, "name": c.name, "met": (c.id not in unmet) if known else None,
              "source": "reported" if known else None,
-             "as_of": _clean(latest["as_of"]) if known else None,
+             "as_of": json_clean(latest["as_of"]) if known else None,
              # The catalogue holds this set's criteria by name only: no indicator, no
              # threshold (regional or not) is given by the sources; met is as reported.
              "indicators": None if c.indicators is None else len(c.indicators),
@@ -393,9 +382,10 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
              "note": c.note or {"vi": "Chưa có trong danh mục", "en": "not in the catalogue"}}
             for c in cset.criteria]
     entry["other_sets"] = [
-        {"criteria_set": r["criteria_set"], "criteria_met": _clean(r["criteria_met"]),
-         "criteria_total": _clean(r["criteria_total"]), "unmet": r["unmet_criteria"] or [],
-         "target": _clean(r["target"]), "as_of": _clean(r["as_of"]), "note": _clean(r["note"])}
+        {"criteria_set": r["criteria_set"], "criteria_met": json_clean(r["criteria_met"]),
+         "criteria_total": json_clean(r["criteria_total"]), "unmet": r["unmet_criteria"] or [],
+         "target": json_clean(r["target"]), "as_of": json_clean(r["as_of"]),
+         "note": json_clean(r["note"])}
         for _, r in other.iterrows()]
     return entry
 

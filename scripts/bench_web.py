@@ -54,10 +54,7 @@ CHROMIUM = os.environ.get("NTMGEO_CHROMIUM", "/usr/bin/chromium")
 # --------------------------------------------------------------------------------- stores
 def sample_store(folder: Path) -> Path:
     path = folder / "sample.gpkg"
-    spec = datasets.manifest("damrong")
-    store = GpkgStore.create(path, prov_code=spec["prov_code"], title=spec["title"]["vi"],
-                             overwrite=True)
-    datasets.load_sample(store, "damrong")
+    datasets.build_sample(path, "damrong", overwrite=True)
     return path
 
 
@@ -238,6 +235,8 @@ def page_requests(base: str, cfg: dict[str, Any]) -> list[str]:
 
 
 STATIC = ["/static/ntmgeo/app.css", "/static/ntmgeo/map.css", "/static/ntmgeo/map.js",
+          *(f"/static/ntmgeo/map/{m}.js"  # the modules map.js imports
+            for m in ("api", "dom", "format", "layers", "page", "panel", "state", "view")),
           "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css",
           "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
           "/static/vendor/leaflet.markercluster/MarkerCluster.css",

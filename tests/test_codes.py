@@ -13,8 +13,9 @@ from shapely.geometry import LineString, Point
 
 from ntmgeo import codes, ingest
 from ntmgeo._errors import DuplicateIdentityError
-from ntmgeo.indicators.roads import road_lines, tree_lined
+from ntmgeo.indicators.roads import tree_lined
 from ntmgeo.layers import conform, identity_keys, load_schema
+from ntmgeo.linref import road_lines
 from ntmgeo.store.gpkg import GpkgStore
 
 CRS_M = "EPSG:5899"

@@ -107,3 +107,23 @@ def test_the_sample_is_rebuilt_byte_for_byte_from_its_sources(tmp_path):
     for name in ("admin_units", "roads", "surveys", "sites", "green_areas"):
         built = (tmp_path / f"{name}.geojson").read_bytes()
         assert built == (root / "data" / "damrong" / f"{name}.geojson").read_bytes(), name
+
+
+def test_build_sample_never_replaces_a_file_unasked(tmp_path):
+    from ntmgeo._errors import StoreError
+
+    path = tmp_path / "damrong.gpkg"
+    path.write_bytes(b"someone's store")
+    with pytest.raises(StoreError, match="already exists"):
+        datasets.build_sample(path, "damrong")
+    assert path.read_bytes() == b"someone's store"
+
+
+def test_a_failed_sample_build_leaves_nothing(tmp_path, monkeypatch):
+    def broken(store, name):
+        raise InputError("damaged sample file", path=name)
+
+    monkeypatch.setattr(datasets, "load_sample", broken)
+    with pytest.raises(InputError, match="damaged sample file"):
+        datasets.build_sample(tmp_path / "damrong.gpkg", "damrong")
+    assert list(tmp_path.iterdir()) == []

@@ -503,3 +503,29 @@ class TestOtherFormats:
     def test_missing_folder(self, store, tmp_path):
         with pytest.raises(Exception, match="folder does not exist"):
             export.to_shapefiles(store, tmp_path / "nowhere" / "x.zip")
+
+
+class TestFormats:
+    """One registry for `ntmgeo export` and the web map's downloads."""
+
+    def test_the_command_line_offers_the_registry(self):
+        from ntmgeo.cli import export as command
+
+        option = next(p for p in command.params if p.name == "fmt")
+        assert sorted(option.type.choices) == sorted(export.FORMATS) == [
+            "geojson", "gpkg", "kml", "shp"]
+        assert {k for k, f in export.FORMATS.items() if f.takes_crs} == {"shp", "gpkg"}
+
+    def test_write_refuses_a_crs_for_the_wgs84_formats(self, store, tmp_path):
+        with pytest.raises(CRSError, match="does not apply to geojson"):
+            export.write(store, "geojson", tmp_path / "x.zip", crs="EPSG:5899")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_write_refuses_an_unknown_format_or_layer(self, store, tmp_path):
+        from ntmgeo._errors import InputError
+
+        with pytest.raises(InputError, match="unknown export format 'dwg'"):
+            export.write(store, "dwg", tmp_path / "x.dwg")
+        with pytest.raises(LayerSchemaError, match="unknown layer 'rivers'"):
+            export.write(store, "gpkg", tmp_path / "x.gpkg", layers=["roads", "rivers"])
+        assert list(tmp_path.iterdir()) == []

@@ -1,8 +1,10 @@
-"""Linear referencing: many chainage intervals of a road cut at once, as
-``shapely.ops.substring`` cuts them one by one, part after part."""
+"""Linear referencing (ntmgeo.linref): a road's features chained into one line, many chainage
+intervals of it cut at once, as ``shapely.ops.substring`` cuts them one by one, part after
+part, and chainage as text."""
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString
 from shapely.ops import substring
 
-from ntmgeo.linref import cut_many
+from ntmgeo.linref import chainage, chainage_label, cut, cut_many, parse_chainage, road_lines
 
 L_ROAD = LineString([(0, 0), (100, 0), (100, 50)])  # 150 m, a corner at 100 m
 TWO_PARTS = MultiLineString([[(0, 0), (100, 0)], [(500, 0), (600, 0)]])  # 200 m of chainage
@@ -77,3 +79,82 @@ def test_property_same_as_substring(parts, spans):
         assert len(got_parts) == len(want)
         for g, w in zip(got_parts, want, strict=True):
             assert g.hausdorff_distance(w) < 1e-6
+
+
+# --------------------------------------------------------------------------------------------
+# Road lines, and one cut
+
+
+def test_road_lines_and_cut_follow_the_chain_of_parts():
+    # two parts stored out of order and one reversed: chained from the first part's start
+    a = LineString([(583000, 1338000), (583100, 1338000)])
+    b = LineString([(583300, 1338000), (583200, 1338000)])  # reversed, 100 m after a gap
+    roads = gpd.GeoDataFrame({"dist_code": ["674"], "road_code": ["ĐH46"]},
+                             geometry=[MultiLineString([a, b])], crs="EPSG:5899")
+    (line,) = road_lines(roads, crs="EPSG:5899").geometry
+    assert [round(p.length) for p in line.geoms] == [100, 100]
+    assert line.geoms[1].coords[0] == (583200, 1338000)
+    piece = cut(line, 50, 150)  # 50 m of a, then 50 m of b (gap not counted)
+    assert round(piece.length) == 100
+    assert piece.geoms[1].coords[0] == (583200, 1338000)
+    assert piece.geoms[1].coords[-1] == (583250, 1338000)
+    assert cut(LineString([(0, 0), (10, 0)]), 2, 5).length == pytest.approx(3)
+
+
+def test_cut_stretches_have_the_lengths_tree_lined_reports(sample_store):
+    from ntmgeo import greening
+
+    doc = greening.from_store(sample_store)
+    lines = road_lines(greening.district_roads(sample_store.read_layer("roads")),
+                       crs=sample_store.measure_crs)
+    by_key = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"],
+                                           lines.geometry, strict=True)}
+    for road in doc["roads"]:
+        line = by_key[(road["dist_code"], road["road_code"])]
+        total = sum(cut(line, s["from_m"], s["to_m"]).length for s in road["stretches"])
+        assert total / 1000 == pytest.approx(road["greened_km"], abs=0.002)
+
+
+# --------------------------------------------------------------------------------------------
+# Chainage
+
+
+class TestChainage:
+    @pytest.mark.parametrize(("metres", "text"), [
+        (1250, "Km1+250"), (0, "Km0+000"), (106020, "Km106+020"), (3700, "Km3+700"),
+        (999.6, "Km1+000"), (4000.4, "Km4+000"), (7.0, "Km0+007")])
+    def test_format(self, metres, text):
+        assert chainage(metres) == text
+
+    @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf")])
+    def test_format_refuses(self, bad):
+        with pytest.raises(ValueError, match="chainage"):
+            chainage(bad)
+
+    @pytest.mark.parametrize(("text", "metres"), [
+        ("Km4+00", 4000.0), ("Km106+020", 106020.0), ("km 1+250", 1250.0), ("Km0+00", 0.0),
+        ("KM 0 + 50", 50.0), ("Km123", 123000.0), ("3700", 3700.0), ("3700.5 m", 3700.5),
+        (" Km1+250.5 ", 1250.5)])
+    def test_parse(self, text, metres):
+        assert parse_chainage(text) == metres
+
+    @pytest.mark.parametrize("bad", ["3,7", "3,700", "", "Km", "Km4+1250", "-5", "Km-1+000",
+                                     "4 km", "Km1+2+3", "abc"])
+    def test_parse_refuses_junk(self, bad):
+        with pytest.raises(ValueError, match="chainage"):
+            parse_chainage(bad)
+
+    def test_parse_refuses_non_text(self):
+        with pytest.raises(ValueError, match="text"):
+            parse_chainage(4000)  # type: ignore[arg-type]
+
+    @given(st.integers(min_value=0, max_value=10_000_000))
+    @settings(max_examples=200, deadline=None)
+    def test_round_trip(self, metres):
+        assert parse_chainage(chainage(metres)) == metres
+
+    def test_label_of_a_stretch(self):
+        assert chainage_label(100, 600) == "Km0+100 → Km0+600"
+        assert chainage_label(0, 106020.4) == "Km0+000 → Km106+020"
+        with pytest.raises(ValueError, match="chainage"):
+            chainage_label(-5, 10)

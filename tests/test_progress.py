@@ -77,3 +77,15 @@ def test_the_criteria_workbook_carries_a_progress_sheet(sample_db, tmp_path, cap
     cells = [c for row in wb["Tiến độ"].iter_rows(values_only=True) for c in row if c]
     assert "TIẾN ĐỘ THỰC HIỆN ĐẾN NGÀY 31/12/2024" in cells
     assert "Bến xe khách huyện Đam Rông" in cells  # overdue since 30/10/2024
+
+
+def test_the_progress_document_of_a_store(sample_db):
+    """One function of a store and a date; the default date is the status's."""
+    store = open_store(sample_db)
+    doc = progress.from_store(store, "2024-12-31", since="2024-06-01")
+    assert doc["as_of"] == "2024-12-31"
+    assert [q["as_of"] for q in doc["indicators_by_quarter"]] == ["2024-06-30", "2024-09-30",
+                                                                  "2024-12-31"]
+    assert doc["greening_by_month"][-1]["as_of"] == "2024-12-31"
+    assert "Bến xe khách huyện Đam Rông" in {item["name"] for item in doc["overdue"]}
+    assert progress.from_store(store)["as_of"] == status.default_as_of(store)

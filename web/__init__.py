@@ -164,10 +164,10 @@ def sample_db_path(name: str = "damrong", cache_dir: str | os.PathLike[str] | No
     """A store holding the embedded sample ``name``, built on first use into a cache file.
 
     The file is named after a digest of the sample's files and ntmgeo's version, so a changed
-    sample gets a fresh store; it is built in a temporary file and moved into place.
+    sample gets a fresh store; it is built as ``ntmgeo init --sample`` builds one
+    (:func:`ntmgeo.datasets.build_sample`: in a temporary file, moved into place).
     """
     from ntmgeo import __version__, datasets
-    from ntmgeo.store.gpkg import GpkgStore
 
     folder = datasets.get_path(name)
     digest = hashlib.sha256(__version__.encode())
@@ -179,14 +179,6 @@ def sample_db_path(name: str = "damrong", cache_dir: str | os.PathLike[str] | No
     if target.is_file():
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
-    spec = datasets.manifest(name)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        store = GpkgStore.create(tmp, prov_code=spec["prov_code"],
-                                 title=spec["title"]["vi"], overwrite=True)
-        datasets.load_sample(store, name)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    datasets.build_sample(target, name, overwrite=True)
     return target
 

@@ -2,8 +2,8 @@
 
 Folium makes the map, the basemap, the empty overlay groups, the marker cluster, the layer
 control and the initial extent; the data arrive from the JSON API and are drawn by
-``static/ntmgeo/map.js`` (DOM nodes and ``textContent`` only). No data goes through Folium, so
-nothing from a layer can reach its HTML or JavaScript.
+``static/ntmgeo/map.js`` and its modules (DOM nodes and ``textContent`` only). No data goes
+through Folium, so nothing from a layer can reach its HTML or JavaScript.
 """
 
 from __future__ import annotations

@@ -34,9 +34,10 @@ from ntmgeo import i18n as core_i18n
 from ntmgeo import status as status_mod
 from ntmgeo import units as units_mod
 from ntmgeo._errors import CriterionDataMissing
-from ntmgeo.indicators.roads import chainage, road_lines
 from ntmgeo.layers import load_schema
+from ntmgeo.linref import chainage_label, road_lines
 from ntmgeo.store import Store
+from ntmgeo.values import json_clean
 
 __all__ = ["DataService", "NotFound", "ParamError", "parse_bbox", "parse_date", "parse_limit",
            "parse_simplify"]
@@ -109,26 +110,6 @@ def parse_date(text: str | None, name: str = "as_of") -> str | None:
         raise ParamError(f"{name} must be a date (YYYY-MM-DD)") from None
 
 
-# ------------------------------------------------------------------------------ JSON values
-def clean_value(value: Any) -> Any:
-    """A JSON-ready value: None for NaN/NA, plain Python numbers, lists, ISO dates."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if not math.isfinite(float(value)) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, list | tuple | np.ndarray):
-        return [clean_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): clean_value(v) for k, v in value.items()}
-    return value
-
-
 def _round_geoms(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda c: np.round(c, COORD_DECIMALS))
 
@@ -141,9 +122,9 @@ def feature_collection(gdf: gpd.GeoDataFrame, fields: list[str], *,
     features = []
     for fid, geom, props in zip(gdf.index, geoms, records, strict=True):
         features.append({
-            "type": "Feature", "id": clean_value(fid),
+            "type": "Feature", "id": json_clean(fid),
             "geometry": None if geom is None or geom.is_empty else mapping(geom),
-            "properties": {k: clean_value(v) for k, v in props.items()},
+            "properties": {k: json_clean(v) for k, v in props.items()},
         })
     return {"type": "FeatureCollection", "features": features,
             "numberMatched": len(gdf) if matched is None else matched,
@@ -189,10 +170,10 @@ def _road_summary(road: dict[str, Any]) -> dict[str, Any]:
             "length_km": road.get("length_km"), "greened_km": road.get("greened_km"),
             "ratio": road.get("ratio"),
             "stretches": [{k: s.get(k) for k in keep if k in s} | {"label": s.get("label") or (
-                f"{chainage(s.get('from_m'))} → {chainage(s.get('to_m'))}")}
+                chainage_label(s.get("from_m"), s.get("to_m")))}
                 for s in road.get("stretches") or []],
             "gaps": [{k: g.get(k) for k in keep if k in g} | {"label": g.get("label") or (
-                f"{chainage(g.get('from_m'))} → {chainage(g.get('to_m'))}")}
+                chainage_label(g.get("from_m"), g.get("to_m")))}
                 for g in road.get("gaps") or []]}
 
 
@@ -314,7 +295,7 @@ class DataService:
             raise ParamError("level must be 'district' or 'commune'")
         unit = unit or (self.district_code if level == "district" else None)
         key = ("status", level, as_of, unit)
-        return self._cached(key, lambda: clean_value(
+        return self._cached(key, lambda: json_clean(
             status_mod.from_store(self.store, level=level, unit=unit, as_of=as_of)))
 
     def default_as_of(self) -> str:
@@ -326,7 +307,7 @@ class DataService:
     def greening(self, *, as_of: str | None = None) -> dict[str, Any]:
         """The greening document of indicator 2.3, as ``ntmgeo greening --json`` prints it."""
         key = ("greening", as_of)
-        return self._cached(key, lambda: clean_value(greening_mod.from_store(
+        return self._cached(key, lambda: json_clean(greening_mod.from_store(
             self.store, as_of=as_of, **self.greening_options)))
 
     def greening_geojson(self, *, as_of: str | None = None,

@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,9 @@ from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from ntmgeo import derived
 from ntmgeo import export as export_mod
 from ntmgeo import ingest
 from ntmgeo import report as report_mod
-from ntmgeo import status as status_mod
 from ntmgeo._errors import InputError, NtmgeoError
 from ntmgeo.i18n import beside_no_road_text, describe_error
 
@@ -150,38 +149,25 @@ def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
                            today=dt.date.today().isoformat()), 400
 
 
-_DOWNLOADS = {
-    "shp": ("to_shapefiles", "application/zip", ".shp.zip"),
-    "gpkg": ("to_gpkg", "application/geopackage+sqlite3", ".gpkg"),
-    "geojson": ("to_geojson", "application/zip", ".geojson.zip"),
-    "kml": ("to_kml", "application/vnd.google-earth.kml+xml", ".kml"),
-}
-
-
 @bp.route("/export/<fmt>")
 @login_required
 def export(fmt: str) -> Response:
-    """Download the store's layers (verified export) or the criteria table, signed-in only."""
+    """Download the store's layers (verified export) or the criteria workbook, signed-in only:
+    the files ``ntmgeo export`` and ``ntmgeo table`` write of the same store."""
     store = service().store
-    folder = Path(tempfile.mkdtemp(prefix="ntmgeo-export-"))
     stem = secure_filename(Path(str(store.path)).stem) or "ntmgeo"
+    if fmt in report_mod.FORMATS:
+        spec, write, name = report_mod.FORMATS[fmt], report_mod.write, f"{stem}-tieu-chi"
+    elif fmt in export_mod.FORMATS:
+        spec, write, name = export_mod.FORMATS[fmt], export_mod.write, stem
+    else:
+        abort(404)
+    folder = Path(tempfile.mkdtemp(prefix="ntmgeo-export-"))
     try:
-        if fmt in ("xlsx", "csv"):
-            doc = status_mod.from_store(store, level="district")
-            target = folder / f"{stem}-tieu-chi.{fmt}"
-            (report_mod.to_xlsx if fmt == "xlsx" else report_mod.to_csv)(doc, target)
-            mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                        if fmt == "xlsx" else "text/csv")
-        elif fmt in _DOWNLOADS:
-            func, mimetype, suffix = _DOWNLOADS[fmt]
-            target = folder / f"{stem}{suffix}"
-            getattr(export_mod, func)(store, target, extra_layers=derived.export_layers(store))
-        else:
-            abort(404)
+        target = folder / f"{name}{spec.suffix}"
+        write(store, fmt, target)
         data = target.read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    from io import BytesIO
-
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
+    return send_file(BytesIO(data), mimetype=spec.media_type, as_attachment=True,
                      download_name=target.name)

@@ -5,7 +5,9 @@ settings read, no printing) and measures lengths and areas in a projected CRS gi
 caller.
 
 - :mod:`~ntmgeo.indicators.roads`: criterion 2 (transport): 2.1's surface condition (district
-  roads paved), 2.2 district roads at their planned grade, 2.3 district roads tree-lined;
+  roads paved), 2.2 district roads at their planned grade, 2.3 district roads tree-lined (its
+  engine in the private ``_greening_engine`` and ``_greening_match``; the road lines and
+  chainage in :mod:`ntmgeo.linref`);
 - :mod:`~ntmgeo.indicators.network`: 2.1's connection condition, every commune centre reaches
   the district centre;
 - :mod:`~ntmgeo.indicators.sites`: the works behind 2.4, 6.1, 6.2, 7.3, 7.4 and 7.8;

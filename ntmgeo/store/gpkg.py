@@ -11,7 +11,6 @@ deployment with large layers uses the PostGIS store instead.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from pyproj.enums import WktVersion
 
 from .. import settings
 from .._errors import DuplicateIdentityError, StoreError
+from .._files import atomic_path
 from ..crs import measure_crs_for_province
 from ..layers import LIST_SEPARATOR, LayerSchema, all_schemas, identity_keys, load_schema
 from . import RECORD_TABLES, Store
@@ -159,15 +159,10 @@ class GpkgStore(Store):
         measure = measure_crs_for_province(prov_code)
         if path.exists() and not overwrite:
             raise StoreError(f"{path}: already exists (use --force to replace it)")
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.unlink(missing_ok=True)
-        store = cls(tmp)
-        try:
+        with atomic_path(path) as tmp:  # a failed creation leaves nothing at ``path``
+            store = cls(tmp)
             with store._transaction() as con:
                 store._create_schema(con, prov_code=prov_code, measure=measure, title=title)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
         return cls(path)
 
     def _create_schema(self, con: sqlite3.Connection, *, prov_code: str, measure: str,

@@ -88,44 +88,6 @@ def approx_m(metres: float):
     return pytest.approx(metres / 1000, rel=1e-3, abs=5e-4)
 
 
-# --------------------------------------------------------------------------------------------
-# Chainage
-
-
-class TestChainage:
-    @pytest.mark.parametrize(("metres", "text"), [
-        (1250, "Km1+250"), (0, "Km0+000"), (106020, "Km106+020"), (3700, "Km3+700"),
-        (999.6, "Km1+000"), (4000.4, "Km4+000"), (7.0, "Km0+007")])
-    def test_format(self, metres, text):
-        assert ind.chainage(metres) == text
-
-    @pytest.mark.parametrize("bad", [-1, float("nan"), float("inf")])
-    def test_format_refuses(self, bad):
-        with pytest.raises(ValueError, match="chainage"):
-            ind.chainage(bad)
-
-    @pytest.mark.parametrize(("text", "metres"), [
-        ("Km4+00", 4000.0), ("Km106+020", 106020.0), ("km 1+250", 1250.0), ("Km0+00", 0.0),
-        ("KM 0 + 50", 50.0), ("Km123", 123000.0), ("3700", 3700.0), ("3700.5 m", 3700.5),
-        (" Km1+250.5 ", 1250.5)])
-    def test_parse(self, text, metres):
-        assert ind.parse_chainage(text) == metres
-
-    @pytest.mark.parametrize("bad", ["3,7", "3,700", "", "Km", "Km4+1250", "-5", "Km-1+000",
-                                     "4 km", "Km1+2+3", "abc"])
-    def test_parse_refuses_junk(self, bad):
-        with pytest.raises(ValueError, match="chainage"):
-            ind.parse_chainage(bad)
-
-    def test_parse_refuses_non_text(self):
-        with pytest.raises(ValueError, match="text"):
-            ind.parse_chainage(4000)  # type: ignore[arg-type]
-
-    @given(st.integers(min_value=0, max_value=10_000_000))
-    @settings(max_examples=200, deadline=None)
-    def test_round_trip(self, metres):
-        assert ind.parse_chainage(ind.chainage(metres)) == metres
-
 
 # --------------------------------------------------------------------------------------------
 # Indicator 2.3: known answers
@@ -789,35 +751,6 @@ class TestRoadsToStandard:
                                    "complete": True, "missing_planned": [],
                                    "missing_built": [], "below_plan": []}}
 
-
-def test_road_lines_and_cut_follow_the_chain_of_parts():
-    # two parts stored out of order and one reversed: chained from the first part's start
-    a = LineString([(583000, 1338000), (583100, 1338000)])
-    b = LineString([(583300, 1338000), (583200, 1338000)])  # reversed, 100 m after a gap
-    roads = gpd.GeoDataFrame({"dist_code": ["674"], "road_code": ["ĐH46"]},
-                             geometry=[MultiLineString([a, b])], crs="EPSG:5899")
-    (line,) = ind.road_lines(roads, crs="EPSG:5899").geometry
-    assert [round(p.length) for p in line.geoms] == [100, 100]
-    assert line.geoms[1].coords[0] == (583200, 1338000)
-    piece = ind.cut(line, 50, 150)  # 50 m of a, then 50 m of b (gap not counted)
-    assert round(piece.length) == 100
-    assert piece.geoms[1].coords[0] == (583200, 1338000)
-    assert piece.geoms[1].coords[-1] == (583250, 1338000)
-    assert ind.cut(LineString([(0, 0), (10, 0)]), 2, 5).length == pytest.approx(3)
-
-
-def test_cut_stretches_have_the_lengths_tree_lined_reports(sample_store):
-    from ntmgeo import greening
-
-    doc = greening.from_store(sample_store)
-    lines = ind.road_lines(greening.district_roads(sample_store.read_layer("roads")),
-                                 crs=sample_store.measure_crs)
-    by_key = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"],
-                                           lines.geometry, strict=True)}
-    for road in doc["roads"]:
-        line = by_key[(road["dist_code"], road["road_code"])]
-        total = sum(ind.cut(line, s["from_m"], s["to_m"]).length for s in road["stretches"])
-        assert total / 1000 == pytest.approx(road["greened_km"], abs=0.002)
 
 
 # --------------------------------------------------------------------------------------------

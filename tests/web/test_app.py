@@ -563,3 +563,39 @@ class TestDownloads:
     def test_unknown_format(self, client, app):
         self._login(client, app)
         assert client.get("/export/dwg").status_code == 404
+
+    def test_the_workbook_is_the_one_ntmgeo_table_writes(self, client, app, store_path,
+                                                          tmp_path):
+        """Same store, same workbook: the criteria sheet and the "Tiến độ" sheet, every cell
+        and every merged range, whether `ntmgeo table` or the web map's download wrote it."""
+        import openpyxl
+
+        from ntmgeo import report
+
+        written = tmp_path / "bang.xlsx"
+        assert cli_main(["table", "--db", str(store_path), "--out", str(written)]) == 0
+        self._login(client, app)
+        response = client.get("/export/xlsx")
+        assert response.status_code == 200
+        assert response.mimetype == report.FORMATS["xlsx"].media_type
+        cli_book = openpyxl.load_workbook(written)
+        web_book = openpyxl.load_workbook(io.BytesIO(response.data))
+        assert web_book.sheetnames == cli_book.sheetnames
+        assert cli_book.sheetnames[-1] == "Tiến độ" and len(cli_book.sheetnames) == 2
+        for name in cli_book.sheetnames:
+            cli_sheet, web_sheet = cli_book[name], web_book[name]
+            assert (list(web_sheet.iter_rows(values_only=True))
+                    == list(cli_sheet.iter_rows(values_only=True))), name
+            assert (sorted(map(str, web_sheet.merged_cells.ranges))
+                    == sorted(map(str, cli_sheet.merged_cells.ranges))), name
+        months = [row[:2] for row in cli_book["Tiến độ"].iter_rows(values_only=True)]
+        assert ("31/01/2024", 2.72) in months  # the survey of 10/01/2024: not an empty sheet
+
+    def test_the_csv_is_the_one_ntmgeo_table_writes(self, client, app, store_path, tmp_path):
+        written = tmp_path / "bang.csv"
+        assert cli_main(["table", "--db", str(store_path), "--format", "csv",
+                         "--out", str(written)]) == 0
+        self._login(client, app)
+        response = client.get("/export/csv")
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        assert response.data == written.read_bytes()
