@@ -26,7 +26,8 @@ __all__ = ["FileFormat", "atomic_path"]
 class FileFormat:
     """A file format a writer produces: ``writer(store, out, **options)``, its media type,
     the suffix of its files (``.shp.zip``), a label ``{vi, en}``, and whether it takes a
-    ``crs`` (formats that are always WGS 84 do not)."""
+    ``crs`` (formats that are always WGS 84 do not).
+    """
 
     writer: Callable[..., Any]
     media_type: str

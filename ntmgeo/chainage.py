@@ -62,8 +62,9 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
 
     Each row's road is found by (``dist_code``, ``road_code``), compared as people write them
     (``DH42`` is ``ĐH42``, :mod:`ntmgeo.codes`); a row without ``dist_code`` takes the one road
-    of its code when only one district has it. A road in several parts is chained in order. A chainage beyond the road's length, a ``from`` not before ``to``, or an
-    unknown road is an :class:`InputError` naming the row.
+    of its code when only one district has it. A road in several parts is chained in order. A
+    chainage beyond the road's length, a ``from`` not before ``to``, or an unknown road is an
+    :class:`InputError` naming the row.
     """
     if table.empty:
         raise InputError("contains no rows", path=source)

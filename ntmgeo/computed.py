@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -30,7 +30,7 @@ from .indicators import network as network_ind
 from .indicators import sites as sites_ind
 from .store import Store
 
-__all__ = ["REGISTRY", "ComputedValue", "compute_all"]
+__all__ = ["REGISTRY", "ComputeFunc", "ComputedValue", "compute_all"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,16 @@ class ComputedValue:
     features: tuple[str, ...] = ()
     note: dict[str, str] | None = None
     basis: dict[str, str] | None = None
+
+
+class ComputeFunc(Protocol):
+    """A registry function: the indicator's value for ``unit`` (a code; default: the only unit
+    of the level valid on ``as_of``) from ``store`` on ``as_of``, or ``None``.
+    """
+
+    def __call__(self, store: Store, as_of: str, unit: str | None = None
+                 ) -> ComputedValue | None:
+        """The value, or ``None`` where the layers hold nothing to compute from."""
 
 
 def _district_code(store: Store, as_of: str, unit: str | None) -> str | None:
@@ -100,8 +110,7 @@ def _site_ids(ids: list[str]) -> tuple[str, ...]:
 
 
 def _site_wrapper(func: Callable[[gpd.GeoDataFrame], dict[str, Any]], site_type: str,
-                  unit_label: str | None, *, numeric: bool
-                  ) -> Callable[..., ComputedValue | None]:
+                  unit_label: str | None, *, numeric: bool) -> ComputeFunc:
     """A registry function for an indicator of :mod:`ntmgeo.indicators.sites`.
 
     ``numeric``: the catalogue's threshold is a number (7.3, 7.4: "≥ 01") and decides;
@@ -408,7 +417,8 @@ def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
     """2.2 as QĐ 932/QĐ-BGTVT states it: the share of the district roads' length built to the
     grade of the approved plan, where every district road records its planned and its built
     grade; unmet (with no share) where a road records both and they differ; otherwise no
-    computed value, with a note naming the roads whose grades are not recorded."""
+    computed value, with a note naming the roads whose grades are not recorded.
+    """
     from .indicators import roads as roads_ind
 
     code = _district_code(store, as_of, unit)
@@ -451,7 +461,7 @@ def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
                          note=_joined([*missing, _BRIDGES], _NO_VALUE))
 
 
-REGISTRY: dict[str, Callable[[Store, str], ComputedValue | None]] = {
+REGISTRY: dict[str, ComputeFunc] = {
     "greening": _greening,
     "roads_to_standard": _roads_to_standard,
     "road_connectivity": _road_connectivity,
@@ -473,7 +483,8 @@ REGISTRY: dict[str, Callable[[Store, str], ComputedValue | None]] = {
 def compute_all(store: Store, cset: CriteriaSet, as_of: str, *, unit: str | None = None
                 ) -> dict[str, ComputedValue]:
     """Every indicator of ``cset`` that the registry can compute from ``store``, for ``unit``
-    (a code; default: the only unit of the set's level valid on ``as_of``)."""
+    (a code; default: the only unit of the set's level valid on ``as_of``).
+    """
     out = {}
     for ind in cset.indicators:
         func = REGISTRY.get(ind.compute or "")

@@ -190,12 +190,12 @@ def _population(units: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def coverage(units: gpd.GeoDataFrame, covered: shapely.Geometry, *, crs: str) -> pd.DataFrame:
-    """The share of each unit within ``covered``, and what of it is not.
+    r"""The share of each unit within ``covered``, and what of it is not.
 
     .. math::
 
-        \\text{share} = \\frac{\\text{area}(\\text{unit} \\cap \\text{covered})}
-                              {\\text{area}(\\text{unit})}
+        \text{share} = \frac{\text{area}(\text{unit} \cap \text{covered})}
+                              {\text{area}(\text{unit})}
 
     on a population basis where the unit has a population figure (spread evenly over the unit:
     the same share, with ``covered_population`` = population x share), else on an area basis.

@@ -150,7 +150,8 @@ def _threshold(doc: dict[str, Any] | None, where: str) -> Threshold | None:
 
 def _guidance(doc: dict[str, Any] | None, where: str) -> dict[str, Any] | None:
     """An indicator's ``guidance``: ``source`` (the guidance document), ``quotes`` (its words,
-    verbatim) and ``rule`` (how ntmgeo applies it, ``{vi, en}``)."""
+    verbatim) and ``rule`` (how ntmgeo applies it, ``{vi, en}``).
+    """
     if doc is None:
         return None
     if not isinstance(doc, dict) or not doc.get("source") or not doc.get("quotes"):

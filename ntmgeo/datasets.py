@@ -1,5 +1,6 @@
 """Embedded sample data sets (``data/<name>/sample.yml``): loading one into a store, and
-building a store file of it (``ntmgeo init --sample``, the web map's cache for ``ntmgeo serve``)."""
+building a store file of it (``ntmgeo init --sample``, the web map's cache for ``ntmgeo serve``).
+"""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def _summary_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
         "criteria_set": doc["criteria_set"], "as_of": doc["as_of"],
         "criteria_met": rep["criteria_met"], "criteria_total": rep["criteria_total"],
         "indicators_met": rep["indicators_met"], "indicators_total": rep["indicators_total"],
-        "unmet_criteria": rep.get("unmet_criteria"), "unmet_indicators": rep.get("unmet_indicators"),
+        "unmet_criteria": rep.get("unmet_criteria"),
+        "unmet_indicators": rep.get("unmet_indicators"),
         "statement": quotes[0].get("vi"), "source": doc.get("source"),
         "note": (doc.get("disagreement") or {}).get("en"),
     }]

@@ -168,7 +168,8 @@ def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFr
 
 def export_layers(store: Store, *, as_of: str | None = None) -> dict[str, Any]:
     """The derived layers as ``{name: (GeoDataFrame, field spec, title)}`` for
-    :mod:`ntmgeo.export` (``extra_layers``)."""
+    :mod:`ntmgeo.export` (``extra_layers``).
+    """
     day = as_of or status_mod.default_as_of(store)
     roads, stretches, gaps = _roads_and_stretches(store, as_of)
     return {

@@ -96,7 +96,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def _legacy_bytes(text: str | bytes) -> bytes | None:
     """The bytes a legacy string came from, or None if it holds characters no 8-bit
-    reading produces (then it is already Unicode text)."""
+    reading produces (then it is already Unicode text).
+    """
     if isinstance(text, bytes | bytearray):
         return bytes(text)
     out = bytearray()
@@ -112,13 +113,13 @@ def _legacy_bytes(text: str | bytes) -> bytes | None:
 
 
 def decode_tcvn3(text: str | bytes) -> str:
-    """Decode TCVN3 ("ABC") text to Unicode (NFC).
+    r"""Decode TCVN3 ("ABC") text to Unicode (NFC).
 
     Parameters
     ----------
     text : str or bytes
         The raw bytes, or a string that was mis-decoded from them through ISO-8859-1 or
-        Windows-1252 (what GDAL, Excel or a text editor show: "§¹ K'N\u00b5ng").
+        Windows-1252 (what GDAL, Excel or a text editor show: "§¹ K'Nµng").
 
     Returns
     -------
@@ -129,9 +130,9 @@ def decode_tcvn3(text: str | bytes) -> str:
 
     Examples
     --------
-    >>> decode_tcvn3(b"\\xa7\\xb9 K'N\\xb5ng")
+    >>> decode_tcvn3(b"\xa7\xb9 K'N\xb5ng")
     "Đạ K'Nàng"
-    >>> decode_tcvn3("N\\xabng th\\xabn m\\xedi")
+    >>> decode_tcvn3("N\xabng th\xabn m\xedi")
     'Nông thôn mới'
     """
     if isinstance(text, bytes | bytearray):
@@ -351,7 +352,8 @@ def _converter(encoding: str) -> Any:
         if isinstance(value, bytes | bytearray):
             if encoding == "utf-8":
                 return unicodedata.normalize("NFC", bytes(value).decode("utf-8"))
-            return decode_tcvn3(value) if encoding == "tcvn3" else decode_cp1258(value)
+            data = bytes(value)
+            return decode_tcvn3(data) if encoding == "tcvn3" else decode_cp1258(data)
         if not isinstance(value, str) or encoding == "utf-8":
             return value
         if _legacy_bytes(value) is None:  # holds real Unicode letters: not mis-decoded

@@ -1,5 +1,6 @@
 """Indicator 2.3 from a store or from files: gathers the inputs, calls the pure computation
-(:func:`ntmgeo.indicators.roads.tree_lined`) and returns its one JSON-ready document."""
+(:func:`ntmgeo.indicators.roads.tree_lined`) and returns its one JSON-ready document.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
                 dist_code: str | None = None, unclassified: bool = False,
                 **options: Any) -> dict[str, Any]:
     """Greening of the district roads in ``roads`` (of one district if ``dist_code``) from
-    ``surveys``, measured in ``crs`` (``unclassified``: see :func:`district_roads`)."""
+    ``surveys``, measured in ``crs`` (``unclassified``: see :func:`district_roads`).
+    """
     from .indicators import roads as roads_ind
 
     return roads_ind.tree_lined(district_roads(roads, dist_code=dist_code,
@@ -47,7 +49,8 @@ def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
 def from_store(store: Store, *, as_of: str | None = None, dist_code: str | None = None,
                **options: Any) -> dict[str, Any]:
     """Greening from a store's roads (of one district if ``dist_code``) and surveys (those
-    dated on or before ``as_of``)."""
+    dated on or before ``as_of``).
+    """
     roads = store.read_layer("roads")
     surveys = store.read_layer("surveys")
     if as_of is not None:

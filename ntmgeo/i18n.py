@@ -138,7 +138,8 @@ def number(value: float, digits: int = 2, lang: str | None = None) -> str:
 
 def beside_no_road_text(result: object, lang: str | None = None) -> str:
     """One sentence on the surveys of an import that run beside no stored road
-    (an :class:`ntmgeo.ingest.ImportResult`)."""
+    (an :class:`ntmgeo.ingest.ImportResult`).
+    """
     from .indicators.roads import DEFAULT_TOLERANCE_M
 
     lost = getattr(result, "beside_no_road", None)

@@ -76,7 +76,8 @@ def beside_no_road(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: s
     """The surveys that run beside none of ``roads`` (of any class), measured in ``crs``:
     ``count``, ``length_km``, ``ids``. Nothing is refused for that: a survey may be along a
     road not drawn yet; the person importing should hear of it (a GPX recorded in the wrong
-    district, a file in the wrong CRS)."""
+    district, a file in the wrong CRS).
+    """
     from .indicators import roads as roads_ind
 
     return roads_ind.tree_lined(roads, surveys, crs=crs)["unmatched"]

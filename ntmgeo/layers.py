@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -90,7 +91,8 @@ class LayerSchema:
 
     def profile(self, name: str) -> LayerSchema:
         """The layer as a computation reading files directly needs it (``profiles`` in the
-        schema): only the profile's fields, only its required ones required."""
+        schema): only the profile's fields, only its required ones required.
+        """
         try:
             spec = self.profiles[name]
         except KeyError:
@@ -323,7 +325,8 @@ def _match_allowed(f: Field, value: str) -> str:
     raise ValueError
 
 
-_CONVERTERS = {
+# each returns its own type (str, int | float, str, bool, list[str]): the field says which
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "text": _to_text,
     "integer": lambda v: _to_number(v, integer=True),
     "real": lambda v: _to_number(v, integer=False),
@@ -497,7 +500,8 @@ def _convert_columns(schema: LayerSchema, table: pd.DataFrame,
                      absent: frozenset[str] | set[str] = frozenset()
                      ) -> tuple[pd.DataFrame, list[tuple[int, str | None, str, str]]]:
     """Convert every column (one pass per field); return the first problem of each field as
-    (row position, field, message, kind). ``absent``: fields the input has no column for."""
+    (row position, field, message, kind). ``absent``: fields the input has no column for.
+    """
     out = pd.DataFrame(index=table.index)
     problems: list[tuple[int, str | None, str, str]] = []
     for f in schema.fields:
@@ -561,7 +565,8 @@ def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.D
 
 def identity_keys(schema: LayerSchema, frame: pd.DataFrame) -> list[tuple[str, ...]]:
     """The identity of every feature of ``frame``, in order, folded for comparison as each
-    identity field's ``match`` says (:mod:`ntmgeo.codes`: ``DH42`` is ``ĐH42``)."""
+    identity field's ``match`` says (:mod:`ntmgeo.codes`: ``DH42`` is ``ĐH42``).
+    """
     columns = [fold_many(frame[k].to_numpy(dtype=object), schema.field(k).match)
                for k in schema.identity]
     return list(zip(*columns, strict=True))

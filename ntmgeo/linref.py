@@ -273,7 +273,7 @@ def cut_many(line: shapely.Geometry, from_m: Sequence[float] | np.ndarray,
     where = np.full(count, -1)
     where[owners[::-1]] = np.arange(owners.size)[::-1]  # first piece of each interval
     out[single] = lines[where[single]]
-    for k in np.flatnonzero(per > 1):  # an interval across two parts of the road: rare
+    for k in np.flatnonzero(per > 1).tolist():  # an interval across two parts of the road: rare
         out[k] = shapely.MultiLineString(list(lines[owners == k]))
     return out
 

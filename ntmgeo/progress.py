@@ -27,7 +27,8 @@ def _day(value: str | dt.date) -> dt.date:
 
 def period_ends(start: str | dt.date, end: str | dt.date, *, months: int) -> list[str]:
     """Last days of the periods of ``months`` months (1: months, 3: calendar quarters) from the
-    period holding ``start`` up to the one holding ``end``; the last one is ``end`` itself."""
+    period holding ``start`` up to the one holding ``end``; the last one is ``end`` itself.
+    """
     first, last = _day(start), _day(end)
     if first > last:
         return []
@@ -44,7 +45,8 @@ def period_ends(start: str | dt.date, end: str | dt.date, *, months: int) -> lis
 
 def greening_by_month(store: Store, *, until: str | None = None) -> list[dict[str, Any]]:
     """Tree-lined km and ratio of the district roads at the end of each month, from the first
-    survey to ``until`` (default: the latest survey)."""
+    survey to ``until`` (default: the latest survey).
+    """
     dates = store.read_layer("surveys")["survey_date"].dropna().astype(str)
     if dates.empty:
         return []
@@ -60,7 +62,8 @@ def greening_by_month(store: Store, *, until: str | None = None) -> list[dict[st
 def indicators_by_quarter(store: Store, *, start: str, until: str, level: str = "district",
                           unit: str | None = None) -> list[dict[str, Any]]:
     """Indicators and criteria met at the end of each quarter between two dates (a quarter
-    in which no unit of the level is valid, e.g. a district after 30/6/2025, says so)."""
+    in which no unit of the level is valid, e.g. a district after 30/6/2025, says so).
+    """
     out = []
     for day in period_ends(start, until, months=3):
         try:
@@ -77,7 +80,8 @@ def indicators_by_quarter(store: Store, *, start: str, until: str, level: str = 
 
 def overdue(store: Store, *, as_of: str) -> list[dict[str, Any]]:
     """Works not completed whose deadline has passed on ``as_of``: sites with a deadline, and
-    unmet reported indicators with a deadline. Latest deadline first is the least overdue."""
+    unmet reported indicators with a deadline. Latest deadline first is the least overdue.
+    """
     items = []
     sites = store.read_layer("sites")
     for _, site in sites.iterrows():
@@ -108,7 +112,8 @@ def from_store(store: Store, as_of: str | None = None, *,
     """The progress document of ``store`` on ``as_of`` (default: the store's latest reported
     date, as ``ntmgeo status``): ``greening_by_month`` up to the date,
     ``indicators_by_quarter`` from ``since`` (default: a year before) to the date, and the
-    works ``overdue`` on it."""
+    works ``overdue`` on it.
+    """
     day = as_of or status_mod.default_as_of(store)
     start = since or (_day(day) - dt.timedelta(days=365)).isoformat()
     return {"as_of": day,

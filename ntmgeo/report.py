@@ -477,7 +477,8 @@ def write_xlsx(store: Any, out: str | os.PathLike[str], *, level: str = "distric
                source: str = "all") -> Path:
     """The criteria workbook of a store: the table of :func:`ntmgeo.status.from_store`
     (same arguments) and, for a unit's document, the "Tiến độ" sheet of
-    :func:`ntmgeo.progress.from_store` on the document's date (:func:`to_xlsx`)."""
+    :func:`ntmgeo.progress.from_store` on the document's date (:func:`to_xlsx`).
+    """
     doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
     progress = None if _is_commune_doc(doc) else progress_mod.from_store(store, doc["as_of"])
     return to_xlsx(doc, out, progress=progress)
@@ -506,7 +507,8 @@ FORMATS: dict[str, FileFormat] = {
 def write(store: Any, fmt: str, out: str | os.PathLike[str], **options: Any) -> Path:
     """Write the criteria table of ``store`` to ``out`` in format ``fmt`` (a key of
     :data:`FORMATS`); ``options`` as :func:`write_xlsx` (``level``, ``unit``, ``as_of``,
-    ``source``)."""
+    ``source``).
+    """
     spec = FORMATS.get(fmt)
     if spec is None:
         raise InputError(f"unknown table format '{fmt}' (formats: {', '.join(FORMATS)})")

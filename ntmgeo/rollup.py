@@ -116,7 +116,7 @@ def _condition(cond: dict[str, Any], *, code: str, date: str, units: pd.DataFram
     below = descendants(units, code, date, level=cond["units"])
     need = LEVEL_RANK[cond["at_least"]]
     known = [(str(r["code"]), str(r["valid_from"])) for _, r in below.iterrows()]
-    reached = [k for k in known if LEVEL_RANK.get(levels.get(k), -1) >= need]
+    reached = [k for k in known if LEVEL_RANK.get(levels.get(k, ""), -1) >= need]
     unknown = [k[0] for k in known if k not in levels]
     total = max(len(known), expected or 0)  # units the source counts but the store lacks
     if not total:

@@ -87,7 +87,8 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                    value_text=json_clean(reported["value_text"]), met=rep_met, source="reported",
                    as_of=json_clean(reported["as_of"]))
         by_value = threshold.met_by(rep_value) if threshold else None
-        if by_value is not None and rep_met is not None and by_value != rep_met:
+        if (threshold is not None and by_value is not None and rep_met is not None
+                and by_value != rep_met):
             disagreements.append({
                 "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": by_value,
                 "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)} nhưng giá trị {rep_value} so với "
@@ -138,7 +139,8 @@ def evaluate(
     """
     latest = _latest(reported, as_of)
     computed = computed or {}
-    crit_docs, disagreements = [], []
+    crit_docs: list[dict[str, Any]] = []
+    disagreements: list[dict[str, Any]] = []
     for crit in cset.criteria:
         if crit.indicators is None:
             crit_docs.append({"id": crit.id, "name": crit.name, "met": None, "indicators": None,
@@ -198,7 +200,8 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
         rep = json_clean(summary.get(key))
         if rep is not None and int(rep) != value:
             out.append({"kind": "summary", "id": key, "reported": int(rep), "computed": value,
-                        "note": _note(f"{_VI_KEYS[key]}: văn bản ghi {rep}, các chỉ tiêu cho {value}",
+                        "note": _note(f"{_VI_KEYS[key]}: văn bản ghi {rep}, "
+                                      f"các chỉ tiêu cho {value}",
                                       f"{key}: the document says {rep}, its indicators give "
                                       f"{value}")})
     rep_unmet_ind = set(summary.get("unmet_indicators") or [])
@@ -318,7 +321,8 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
 def rollups(store: Store, *, level: str, code: str, as_of: str,
             units: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The roll-up conditions (``data/rollups``) that apply to unit ``code`` on ``as_of``,
-    evaluated from the reported levels of the units below it."""
+    evaluated from the reported levels of the units below it.
+    """
     units = store.read_layer("admin_units") if units is None else units
     status = store.read_records("unit_status")
     reported = store.read_records("reported_values")
@@ -393,7 +397,8 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
 def department_items(doc: dict[str, Any], department: str) -> dict[str, Any]:
     """The unmet indicators of a status document that ``department`` owns (name matched
     case-insensitively in Vietnamese or English), with their deadlines; and the unmet
-    indicators no plan assigns to anyone."""
+    indicators no plan assigns to anyone.
+    """
     wanted = department.strip().casefold()
     mine, unowned = [], []
     for crit in doc["criteria"]:
@@ -422,7 +427,8 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
                  source: str, note: str | None = None, deadline: str | None = None) -> dict:
     """Record a reported value for an indicator of a unit, as a new dated record (history is
     kept: nothing is overwritten). ``value`` is a number in the threshold's unit, or a
-    verdict ("đạt" / "chưa đạt"); met follows from a numeric threshold where there is one."""
+    verdict ("đạt" / "chưa đạt"); met follows from a numeric threshold where there is one.
+    """
     units = store.read_layer("admin_units")
     valid = units_mod.valid_on(units, date)
     valid = valid[valid["code"] == str(unit_code)]

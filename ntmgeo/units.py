@@ -16,10 +16,13 @@ __all__ = ["children", "valid_on"]
 
 
 def _iso(date: dt.date | str) -> str:
-    return date.isoformat() if isinstance(date, dt.date) else dt.date.fromisoformat(date).isoformat()
+    if isinstance(date, dt.date):
+        return date.isoformat()
+    return dt.date.fromisoformat(date).isoformat()
 
 
-def valid_on(units: gpd.GeoDataFrame, date: dt.date | str, *, level: str | None = None) -> gpd.GeoDataFrame:
+def valid_on(units: gpd.GeoDataFrame, date: dt.date | str, *, level: str | None = None
+             ) -> gpd.GeoDataFrame:
     """Units valid on ``date`` (optionally of one ``level``)."""
     day = _iso(date)
     start = units["valid_from"].astype(str)

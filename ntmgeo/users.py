@@ -122,7 +122,8 @@ def _verify_werkzeug(stored: str, password: str) -> bool:
 
 def verify_password(stored: str, password: str) -> bool:
     """True when ``password`` matches ``stored``, a hash made by :func:`hash_password` or one
-    of werkzeug's (``scrypt:…$salt$hex``, ``pbkdf2:sha256:…$salt$hex``)."""
+    of werkzeug's (``scrypt:…$salt$hex``, ``pbkdf2:sha256:…$salt$hex``).
+    """
     if not isinstance(stored, str) or not isinstance(password, str):
         return False
     try:
@@ -136,7 +137,8 @@ def verify_password(stored: str, password: str) -> bool:
 @functools.cache
 def _dummy_hash() -> str:
     """Checked against when the name is unknown, so that a wrong name and a wrong password
-    take the same time (no user enumeration by timing)."""
+    take the same time (no user enumeration by timing).
+    """
     return hash_password("ntmgeo-no-such-user")
 
 

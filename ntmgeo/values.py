@@ -22,7 +22,8 @@ _LIST_SEPARATORS = re.compile(r"[|;]")
 
 def is_missing(value: Any, *, blank: bool = False) -> bool:
     """Whether ``value`` is no value: ``None``, ``pd.NA``, ``NaT`` (pandas' or numpy's), NaN;
-    with ``blank``, also text that is empty or only spaces. A list is never missing."""
+    with ``blank``, also text that is empty or only spaces. A list is never missing.
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float | np.floating):
@@ -35,7 +36,8 @@ def is_missing(value: Any, *, blank: bool = False) -> bool:
 def json_clean(value: Any) -> Any:
     """A JSON-ready value: ``None`` for a missing or non-finite number, plain Python numbers
     and booleans for numpy's, ISO text for dates, lists for tuples and arrays, dicts with
-    text keys (cleaned all the way down)."""
+    text keys (cleaned all the way down).
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float | np.floating):
@@ -55,7 +57,8 @@ def json_clean(value: Any) -> Any:
 
 def parse_list(value: Any) -> list[str]:
     """The items of a list value (a list, or text separated by ``|`` or ``;``), stripped, in
-    order, without empty or missing ones (``[]`` for a missing value)."""
+    order, without empty or missing ones (``[]`` for a missing value).
+    """
     if is_missing(value):
         return []
     if isinstance(value, str):

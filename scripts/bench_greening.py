@@ -156,7 +156,7 @@ def generate(scale: str, seed: int = SEED) -> tuple[dict, dict]:
         surveys["point"].append(point)
 
     target = spec["features"]
-    for dist, _code, road in road_objs:
+    for _dist, _code, road in road_objs:
         budget = counter[0] + target * road.length / total_len
         while counter[0] < budget:
             s0 = rng.uniform(0, road.length * 0.9)

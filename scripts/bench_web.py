@@ -302,7 +302,8 @@ def _wire_size(request: Any) -> int:
 # --------------------------------------------------------------------------------- Folium
 def plain_folium_page(path: Path, as_of: str, folder: Path, webpkg: Any) -> tuple[Path, float]:
     """A Folium page with the same layers inlined (folium.GeoJson each), unsimplified,
-    loading Leaflet from the same vendored files (served by a plain static server)."""
+    loading Leaflet from the same vendored files (served by a plain static server).
+    """
     import folium
 
     from ntmgeo import units as units_mod

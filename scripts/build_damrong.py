@@ -200,7 +200,7 @@ def repair_communes(old: gpd.GeoDataFrame):
     codes = list(old["code"])
     geoms = list(old.geometry)
     n = len(geoms)
-    fig = {"before": {c: g.area for c, g in zip(codes, geoms)}}
+    fig = {"before": {c: g.area for c, g in zip(codes, geoms, strict=True)}}
 
     overlap_pairs = {}
     for i in range(n):
@@ -303,7 +303,8 @@ def arc_length(pts):
 
 def wiggled(dense, amp, phases, wavelength):
     """`dense` moved sideways by a smooth wave that fades out over the first and last stretch,
-    so the piece keeps its end points and end directions."""
+    so the piece keeps its end points and end directions.
+    """
     s = arc_length(dense)
     total = s[-1]
     tan = np.gradient(dense, axis=0)
@@ -330,7 +331,8 @@ def winding_line(controls, seed, spacing, pins=(), lengths=None, amp=80.0, wavel
     """A drawn road: a smooth spline through `controls`, with gentle bends added, as a polyline
     with a vertex every `spacing` m. `pins` (indices of controls) split it into pieces that keep
     their end points exactly (junctions); `lengths` maps a piece index to the EPSG:5899 length
-    it must have, reached by bisection on that piece's bend amplitude (others use `amp`)."""
+    it must have, reached by bisection on that piece's bend amplitude (others use `amp`).
+    """
     rng = np.random.default_rng(seed)
     per = 200
     dense = catmull_rom(controls, per)
@@ -368,7 +370,8 @@ def winding_line(controls, seed, spacing, pins=(), lengths=None, amp=80.0, wavel
 
 def boundary_vertex_near(commune: Polygon, others, target):
     """The vertex of `commune`'s outer ring on the district boundary (shared with no other
-    commune) nearest to `target`."""
+    commune) nearest to `target`.
+    """
     others_b = shapely.union_all([o.boundary for o in others])
     best = None
     for xy in commune.exterior.coords[:-1]:
@@ -383,7 +386,8 @@ def boundary_vertex_near(commune: Polygon, others, target):
 
 def build_roads(communes):
     """All road geometry in EPSG:5899 (the control points are drawn by hand on the repaired
-    commune map; see README)."""
+    commune map; see README).
+    """
     # QL27 (context): enters Đạ Rsal from the north (Đắk Lắk), ĐH43 junction in Liêng Srônh
     # (Km106+020), through the district centre in Rô Men, ĐH46 junction in Phi Liêng (Km123),
     # leaves towards Lâm Hà. Between the junctions the drawn line is exactly 16.98 km long.
@@ -542,7 +546,7 @@ def build_surveys(ql27, ch_j43, lines):
     ss = np.linspace(0.0, 3100.0, n + 1)
     lat = 6.0 + rng.uniform(-1.5, 1.5, n + 1)
     add("dh46-gps-1", "ĐH46", "left",
-        LineString([point_at(r, float(s), float(d)) for s, d in zip(ss, lat)]))
+        LineString([point_at(r, float(s), float(d)) for s, d in zip(ss, lat, strict=True)]))
     # QL27: a row along the national road across the ĐH43 junction, on ĐH43's side. A correct
     # computation gives ĐH43 nothing from it beyond the crossing (ĐH43 is covered there anyway).
     turn = direction_at(lines["ĐH43"], 5.0) - direction_at(ql27, ch_j43)
@@ -580,7 +584,8 @@ def build_sites_and_green(ql27, ch_j43, ch_j46, lines, communes):
     def spot(make, road, ch, lateral, comm, clearance=40.0):
         """Place `make(road, chainage, lateral)` at the first of a fixed sequence of nearby
         positions that lies inside commune `comm`, > `clearance` m from every road and > 30 m
-        from everything placed before (deterministic search)."""
+        from everything placed before (deterministic search).
+        """
         for dch in (0, 100, -100, 200, -200, 300, -300, 450, -450, 600, -600):
             for side in (1, -1):
                 c = min(max(ch + dch, 0.0), road.length)
@@ -766,7 +771,7 @@ def write(name, gdf):
     check("crs" not in raw, f"{name}: RFC 7946 output has a crs member")
     check(len(raw["features"]) == len(gdf), f"{name}: feature count")
     cols = [c for c in gdf.columns if c != "geometry"]
-    for feat, (_, row) in zip(raw["features"], gdf.iterrows()):
+    for feat, (_, row) in zip(raw["features"], gdf.iterrows(), strict=True):
         props = feat["properties"]
         for c in cols:
             v = row[c]
@@ -929,7 +934,7 @@ def main(argv=None):
             d = [lines[r["road_code"]].distance(p) for p in pts]
             check(3.5 <= min(d) and max(d) <= 8.0, f"{r['survey_id']}: offset {min(d)}-{max(d)}")
     far = [r["geometry"] for r in survey_rows if r["survey_id"] == "misc-1"][0]
-    check(min(l.distance(far) for l in [ql27, *lines.values()]) >= 150, "misc-1 too close")
+    check(min(line.distance(far) for line in [ql27, *lines.values()]) >= 150, "misc-1 too close")
     surveys = frame("surveys", survey_rows)
 
     # ---- sites, green areas ---------------------------------------------------------------
@@ -977,7 +982,8 @@ def main(argv=None):
     print(f"old communes: coverage_is_valid True, pairwise overlaps {ov:.6f} m², no holes; "
           f"district = their union (difference {sym:.6f} m²)")
     print(f"2025 communes: coverage_is_valid True, pairwise overlaps {ov2:.6f} m², no holes")
-    names_back = dict(zip(back_admin["code"] + back_admin["valid_from"], back_admin["name"]))
+    names_back = dict(zip(back_admin["code"] + back_admin["valid_from"], back_admin["name"],
+                          strict=True))
     check(names_back["248892008-01-01"] == "Đạ K'Nàng", "Vietnamese text did not survive")
 
     rb = written["roads"][1].to_crs(CRS_M)
@@ -1014,7 +1020,8 @@ def main(argv=None):
     _, iv = greened_length(lines_back["ĐH43"], [ql_row])
     check(iv and iv[-1][1] < 30.0, "QL27 row reaches beyond the ĐH43 crossing")
     far_row = sb[sb["survey_id"] == "misc-1"].geometry.iloc[0]
-    check(all(greened_length(l, [far_row])[0] == 0 for l in lines_back.values()), "far row counts")
+    check(all(greened_length(line, [far_row])[0] == 0 for line in lines_back.values()),
+          "far row counts")
     total_len = sum(ROADS[c]["length_km"] for c in ROADS) * 1000
     total_g = sum(greened.values())
     print(f"   the QL27 row alone projects onto ĐH43 at {iv[0][0]:.1f}-{iv[-1][1]:.1f} m "
@@ -1044,7 +1051,7 @@ def main(argv=None):
           f"(target {target:,.0f} m²)")
 
     print("\n-- outputs --")
-    for name, (path, back) in written.items():
+    for _name, (path, back) in written.items():
         h = hashlib.sha256(path.read_bytes()).hexdigest()
         print(f"   {path}: {len(back)} features, sha256 {h[:16]}")
     print("done.")

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-from geodata import LAT, LON
 from pyogrio.raw import write as raw_write
 from shapely.geometry import LineString
+
+from geodata import LAT, LON
 
 ONE_POINT = "line has only 1 point (a line needs at least 2)"
 SHORT_RING = "ring has 3 points (a ring needs at least 4, closed)"

@@ -3,7 +3,8 @@ turned into survey lines cut along the stored road, with known lengths in EPSG:5
 
 The spellings of one road code in a table are in tests/test_codes.py; the chainage text itself
 ("Km4+00", plain metres) in tests/test_linref.py; the CLI and the upload page use these
-functions (tests/test_cli.py, tests/web/test_app.py)."""
+functions (tests/test_cli.py, tests/web/test_app.py).
+"""
 
 from __future__ import annotations
 

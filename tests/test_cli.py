@@ -1,5 +1,6 @@
 """The command line: every bad-input path of `ntmgeo import` gives one clear line, a non-zero
-exit code, and leaves the store exactly as it was."""
+exit code, and leaves the store exactly as it was.
+"""
 
 from __future__ import annotations
 
@@ -127,7 +128,8 @@ def test_errors_are_in_vietnamese_by_default(case, db, tmp_path, capsys):
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_file_is_bad_input_and_changes_nothing(case, db, tmp_path, capsys):
     """A line of one point (a phone that recorded one fix), a short or open ring, a misnamed or
-    truncated file: exit 3, one line naming the file and the feature, the store untouched."""
+    truncated file: exit 3, one line naming the file and the feature, the store untouched.
+    """
     expected = MALFORMED[case](tmp_path)
     before, content = store_fingerprint(db), db.read_bytes()
     for lang, prefix, feature in (("vi", "Lỗi", "đối tượng"), ("en", "Error", "feature")):

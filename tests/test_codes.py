@@ -1,12 +1,12 @@
 """Identities compare as people write them (ntmgeo.codes), and every place that matches by
 identity uses that comparison: one file's parts, the store's append check, the road chain of
-greening, chainage tables."""
+greening, chainage tables.
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-from geodata import LAT, LON, road_feature, store_fingerprint, write_geojson
 from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
@@ -17,6 +17,8 @@ from ntmgeo.indicators.roads import tree_lined
 from ntmgeo.layers import conform, identity_keys, load_schema
 from ntmgeo.linref import road_lines
 from ntmgeo.store.gpkg import GpkgStore
+
+from geodata import LAT, LON, road_feature, store_fingerprint, write_geojson
 
 CRS_M = "EPSG:5899"
 

@@ -27,8 +27,9 @@ def test_no_deprecated_code_and_the_central_meridian_matches_epsg():
 
 
 def test_rows_marked_epsg_are_named_by_the_codes_area_of_use():
-    from ntmgeo._resources import share_path
     import csv
+
+    from ntmgeo._resources import share_path
 
     rows = list(csv.DictReader(share_path("data", "vn2000_zones.csv").open(encoding="utf-8")))
     for row in rows:

@@ -1,5 +1,6 @@
 """The embedded Đam Rông sample: real communes that tile the district, drawn roads with the
-plan's lengths, populations only where a source gives one."""
+plan's lengths, populations only where a source gives one.
+"""
 
 from __future__ import annotations
 

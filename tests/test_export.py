@@ -1,5 +1,6 @@
 """Exports: zipped shapefiles (UTF-8, .cpg, .prj, short names, data dictionary), GeoPackage,
-GeoJSON and KML, each verified by reading it back; a failed verification leaves nothing."""
+GeoJSON and KML, each verified by reading it back; a failed verification leaves nothing.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Greening from files needs only what it uses: a road its geometry and identity, a survey its
 geometry (the layers' ``greening`` profile). Seven cases with known answers, run through
-``ntmgeo greening --roads … --survey …`` from files that carry nothing else."""
+``ntmgeo greening --roads … --survey …`` from files that carry nothing else.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """User-facing words (ntmgeo.i18n): every message in both languages with the same placeholders,
 error reasons translated by pattern, errors described as file: feature: field: reason, and
-numbers written the Vietnamese way ("1.234,50") or the English way ("1,234.50")."""
+numbers written the Vietnamese way ("1.234,50") or the English way ("1,234.50").
+"""
 
 from __future__ import annotations
 

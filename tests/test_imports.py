@@ -1,6 +1,7 @@
 """The library imports no web package: every module of ``ntmgeo/`` imports with Flask, its
 companions and Folium made unimportable (the web application in ``web/`` is loaded by path,
-``ntmgeo._resources.load_web``, and is the only place they are used)."""
+``ntmgeo._resources.load_web``, and is the only place they are used).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Bringing files into a store: a survey import says which features run beside no stored
-road (nothing is refused for that alone)."""
+road (nothing is refused for that alone).
+"""
 
 from __future__ import annotations
 

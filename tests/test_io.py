@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from ntmgeo import io, settings
+from ntmgeo import _malformed, io, settings
 from ntmgeo._errors import CRSError, GeometryError, InputError
 from ntmgeo.i18n import reason as translated
 
@@ -26,7 +26,8 @@ GPX = """<?xml version="1.0" encoding="UTF-8"?>
 
 KML = """<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
-  <Placemark><name>Chợ Đạ K'Nàng</name><Point><coordinates>{lon},{lat}</coordinates></Point></Placemark>
+  <Placemark><name>Chợ Đạ K'Nàng</name>
+    <Point><coordinates>{lon},{lat}</coordinates></Point></Placemark>
 </Document></kml>
 """
 
@@ -283,7 +284,8 @@ class TestSwappedAxes:
 class TestMalformed:
     """Lines of one point, short or open rings, misnamed and truncated files: an InputError
     naming the file, the feature (where the file can tell) and the reason, never a GEOS or
-    GDAL exception."""
+    GDAL exception.
+    """
 
     @pytest.mark.parametrize("case", sorted(MALFORMED))
     def test_refused_naming_file_feature_and_reason(self, case, tmp_path):
@@ -301,8 +303,8 @@ class TestMalformed:
         def fail(*args, **kwargs):
             raise AssertionError("per-feature decoding ran on a good file")
 
-        monkeypatch.setattr(io, "_locate_bad_geometry", fail)
-        monkeypatch.setattr(io, "_content_problem", fail)
+        monkeypatch.setattr(_malformed, "_locate_bad_geometry", fail)
+        monkeypatch.setattr(_malformed, "_content_problem", fail)
         path = tmp_path / "t.gpx"
         path.write_text(GPX.format(lat=LAT, lon=LON, lon2=LON + 0.001), encoding="utf-8")
         assert len(io.read_features(path)) == 1

@@ -131,8 +131,8 @@ class TestConform:
 
     def test_duplicate_identity(self):
         schema = layers.load_schema("sites")
-        gdf = _gdf([{"site_id": "s1", "name": "Chợ", "site_type": "market", "status": "planned"}] * 2,
-                   [Point(LON, LAT), Point(LON, LAT)])
+        row = {"site_id": "s1", "name": "Chợ", "site_type": "market", "status": "planned"}
+        gdf = _gdf([row] * 2, [Point(LON, LAT), Point(LON, LAT)])
         with pytest.raises(DuplicateIdentityError, match="duplicate identity \\(site_id=s1\\)"):
             layers.conform(gdf, schema, source="s")
 

@@ -1,6 +1,7 @@
 """Linear referencing (ntmgeo.linref): a road's features chained into one line, many chainage
 intervals of it cut at once, as ``shapely.ops.substring`` cuts them one by one, part after
-part, and chainage as text."""
+part, and chainage as text.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Measures in metres (ntmgeo.measure): in a projected CRS in metres, never in degrees, with
-known answers in VN-2000 / TM-3 107-45 (EPSG:5899, Lâm Đồng) and WGS 84 / UTM 48N."""
+known answers in VN-2000 / TM-3 107-45 (EPSG:5899, Lâm Đồng) and WGS 84 / UTM 48N.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import math
 
 import geopandas as gpd
 import pytest
-from geodata import LAT, LON
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 
 from ntmgeo import measure
+
+from geodata import LAT, LON
 
 ZONE = "EPSG:5899"   # VN-2000 / TM-3 107-45, k0 = 0.9999
 UTM = "EPSG:32648"   # WGS 84 / UTM 48N, central meridian 105°, k0 = 0.9996

@@ -1,5 +1,6 @@
 """The plan's criteria table: rows, XLSX (merged criterion cells, title from the document),
-CSV with BOM, and the commune-level workbook."""
+CSV with BOM, and the commune-level workbook.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def _square(i: int) -> Polygon:
 
 def build_district_store(path: Path) -> GpkgStore:
     """Đam Rông's units (small squares) and the sample's reported records, without geometry
-    files: the plan's table needs only the records."""
+    files: the plan's table needs only the records.
+    """
     store = GpkgStore.create(path, prov_code="68")
     codes = list(COMMUNES)
     units = gpd.GeoDataFrame({

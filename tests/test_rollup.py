@@ -1,5 +1,6 @@
 """Roll-ups as data: a district's recognition conditions, a province's targets, a commune's
-villages — each a file, evaluated by one function."""
+villages — each a file, evaluated by one function.
+"""
 
 from __future__ import annotations
 
@@ -87,7 +88,9 @@ def test_province_targets_count_the_units_the_source_expects():
 
 
 def test_applicability_by_level_code_and_date():
-    ids = lambda lv, code, day: [d["id"] for d in rollup.rollups_for(lv, code, day)]
+    def ids(lv, code, day):
+        return [d["id"] for d in rollup.rollups_for(lv, code, day)]
+
     assert ids("district", "674", "2024-02-29") == ["vn-district-recognition-2021-2025"]
     assert ids("district", "674", "2026-03-01") == []
     assert ids("province", "68", "2024-02-29") == ["lamdong-targets-2025"]

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from ntmgeo import criteria, status
 from ntmgeo.cli import main
 
-
 TABLE_UNMET = ["2.3", "2.4", "6.1", "6.2", "7.3", "7.4", "7.5", "7.8", "9.3"]
 DISTRICT = criteria.load_set("vn-district-2021-2025")
 
@@ -98,7 +97,7 @@ class TestEvaluate:
     @settings(max_examples=60, deadline=None)
     @given(st.lists(st.sampled_from([True, False, None]), min_size=36, max_size=36))
     def test_counts_agree_with_the_criteria(self, mets):
-        rep = _reported({i.id: (None, m) for i, m in zip(DISTRICT.indicators, mets)})
+        rep = _reported({i.id: (None, m) for i, m in zip(DISTRICT.indicators, mets, strict=True)})
         doc = status.evaluate(DISTRICT, unit=UNIT, as_of="2024-02-29", reported=rep)
         s = doc["summary"]
         assert s["indicators_met"] == sum(m is True for m in mets)
@@ -231,7 +230,10 @@ class TestReportedValuesAndOwners:
         assert list(rows[rows["indicator_id"] == "9.3"]["as_of"]) == ["2024-02-29", "2024-10-30"]
         early = status.from_store(store, level="district", as_of="2024-06-30")
         late = status.from_store(store, level="district", as_of="2024-10-30")
-        pick = lambda d: next(i for c in d["criteria"] for i in c["indicators"] if i["id"] == "9.3")
+
+        def pick(d):
+            return next(i for c in d["criteria"] for i in c["indicators"] if i["id"] == "9.3")
+
         assert (pick(early)["met"], pick(late)["met"]) == (False, True)
 
     def test_a_number_is_judged_against_the_threshold(self, sample_db, capsys):

@@ -55,17 +55,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import api, auth, views
 
     CSRFProtect(app)
-    auth.init_app(app)
+    login_manager = auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     security.install(app)
-    _install_hooks(app)
+    _install_hooks(app, login_manager)
     _install_error_pages(app)
     return app
 
 
-def _install_hooks(app: Flask) -> None:
+def _install_hooks(app: Flask, login_manager: Any) -> None:
     from .views import lang
 
     @app.before_request
@@ -74,7 +74,7 @@ def _install_hooks(app: Flask) -> None:
             return None
         if request.endpoint in ("auth.login", "static") or request.endpoint is None:
             return None
-        return app.login_manager.unauthorized()
+        return login_manager.unauthorized()
 
     @app.after_request
     def _remember_lang(resp: Response) -> Response:

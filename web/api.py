@@ -14,8 +14,16 @@ from flask import Blueprint, Response, current_app, request
 
 from ntmgeo._errors import CriterionDataMissing, InputError, LayerSchemaError
 
-from .services import (DataService, NotFound, ParamError, is_layer_name, parse_bbox,
-                       parse_date, parse_limit, parse_simplify)
+from .services import (
+    DataService,
+    NotFound,
+    ParamError,
+    is_layer_name,
+    parse_bbox,
+    parse_date,
+    parse_limit,
+    parse_simplify,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -69,7 +77,8 @@ def layers() -> Response:
 @bp.route("/layers/<name>")
 def layer(name: str) -> Response:
     """A layer as GeoJSON (WGS 84): ``bbox``, ``limit``, ``simplify`` (m), ``as_of``, and
-    ``<field>=<value>`` filters."""
+    ``<field>=<value>`` filters.
+    """
     if not is_layer_name(name):
         raise NotFound(f"no layer '{name}'")
     args = request.args

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -46,7 +45,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int]:
     """The sign-in form; on success, back to where the user was going."""
     from .views import lang  # the page language helper lives with the views
 
@@ -73,8 +72,8 @@ def logout() -> Response:
     return redirect(url_for("views.index"))
 
 
-def init_app(app: Flask) -> None:
-    """Attach Flask-Login to ``app``."""
+def init_app(app: Flask) -> LoginManager:
+    """Attach Flask-Login to ``app``; return its login manager."""
     login_manager = LoginManager()
     login_manager.init_app(app)
     login_manager.user_loader(_load)
@@ -93,3 +92,5 @@ def init_app(app: Flask) -> None:
             return resp
         flash(t("login_required", lang()), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    return login_manager

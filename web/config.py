@@ -53,6 +53,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["DEFAULTS", "ENV", "load"]
@@ -123,7 +124,7 @@ def _parse(name: str, text: str) -> Any:
 
 
 def load(overrides: dict[str, Any] | None = None,
-         environ: dict[str, str] | None = None) -> dict[str, Any]:
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The configuration: defaults, then ``NTMGEO_*`` environment variables, then overrides."""
     environ = os.environ if environ is None else environ
     cfg = dict(DEFAULTS)

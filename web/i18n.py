@@ -1,5 +1,6 @@
 """Words of the web pages, Vietnamese first, English beside (the CLI's words are in
-:mod:`ntmgeo.i18n`; labels of layers and fields come from the layer schemas)."""
+:mod:`ntmgeo.i18n`; labels of layers and fields come from the layer schemas).
+"""
 
 from __future__ import annotations
 
@@ -169,8 +170,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # Words shared with the command line come from ntmgeo.i18n (one place for each word).
 SHARED = ("table_summary", "as_of", "indicator", "threshold", "value", "source", "met",
-          "unmet", "unknown", "not_in_catalogue", "computed", "reported", "commune", "code", "unmet_criteria",
-          "password")
+          "unmet", "unknown", "not_in_catalogue", "computed", "reported", "commune", "code",
+          "unmet_criteria", "password")
 MESSAGES.update({k: _core_messages[k] for k in SHARED if k not in MESSAGES})
 
 # Words the map's script needs (sent to the page as JSON).

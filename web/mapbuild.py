@@ -9,9 +9,10 @@ through Folium, so nothing from a layer can reach its HTML or JavaScript.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 import folium
+from branca.element import Figure
 from folium.plugins import MarkerCluster
 from markupsafe import escape
 
@@ -25,17 +26,17 @@ _VENDOR = "/static/vendor"
 class LocalMap(folium.Map):
     """A folium Map that loads Leaflet from the app (no jQuery, Bootstrap or icon fonts)."""
 
-    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet", f"{_VENDOR}/leaflet/leaflet.js")]
-    default_css: ClassVar[list[tuple[str, str]]] = [
+    default_js = [("leaflet", f"{_VENDOR}/leaflet/leaflet.js")]
+    default_css = [
         ("leaflet_css", f"{_VENDOR}/leaflet/leaflet.css")]
 
 
 class LocalMarkerCluster(MarkerCluster):
     """leaflet.markercluster from the app's vendored copy."""
 
-    default_js: ClassVar[list[tuple[str, str]]] = [
+    default_js = [
         ("markerclusterjs", f"{_VENDOR}/leaflet.markercluster/leaflet.markercluster.js")]
-    default_css: ClassVar[list[tuple[str, str]]] = [
+    default_css = [
         ("markerclustercss", f"{_VENDOR}/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", f"{_VENDOR}/leaflet.markercluster/MarkerCluster.Default.css"),
     ]
@@ -83,6 +84,7 @@ def build(*, bounds: list[list[float]] | None, tile_url: str, tile_attribution: 
     if bounds:
         fmap.fit_bounds(bounds)
     root = fmap.get_root()
+    assert isinstance(root, Figure)  # a Map's root is the page's Figure
     root.render()
     return MapParts(header=add_nonce(root.header.render(), nonce),
                     html=root.html.render(),

@@ -1,5 +1,6 @@
 """Security headers (a Content-Security-Policy with a per-request nonce), data handed to
-pages as inert JSON, and gzip for text responses."""
+pages as inert JSON, and gzip for text responses.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ _COMPRESSIBLE = ("application/json", "application/geo+json", "text/html", "text/
 
 
 def nonce() -> str:
-    """This request's CSP nonce (made on first use)."""
+    """The CSP nonce of the current request (made on first use)."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(18)
     return g.csp_nonce
@@ -66,7 +67,8 @@ def add_nonce(html: str, nonce_value: str) -> Markup:
 
 def script_json(data: Any) -> Markup:
     """JSON to put inside ``<script type="application/json">``: ``<``, ``>`` and ``&``
-    escaped, so no text in it can close the element or be read as HTML."""
+    escaped, so no text in it can close the element or be read as HTML.
+    """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -300,7 +300,8 @@ class DataService:
 
     def default_as_of(self) -> str:
         """The date the status shows when none is asked for: the latest date with data, or the
-        last day a district existed (``ntmgeo.status.default_as_of``)."""
+        last day a district existed (``ntmgeo.status.default_as_of``).
+        """
         return self._cached(("default_as_of",), lambda: status_mod.default_as_of(
             self.store, "district"))
 
@@ -351,7 +352,8 @@ class DataService:
     # -------------------------------------------------------------- the map page
     def warm_up(self, *, simplify_m: float, simplify_roads_m: float) -> None:
         """Compute what the map's first view asks for, so that it is served from the cache
-        (``run()`` calls this in the background at start-up)."""
+        (``run()`` calls this in the background at start-up).
+        """
         as_of = self.default_as_of()
         jobs: list[Callable[[], Any]] = [
             lambda: self.status(level="district", as_of=as_of),

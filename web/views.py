@@ -7,12 +7,23 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -82,11 +93,12 @@ def upload() -> Response | str | tuple[str, int]:
     if error:
         return _upload_refused(error, date, crs)
     file = request.files["file"]
-    name = _upload_name(file.filename)
+    filename = file.filename or ""  # not empty: _check_upload_form refused an unnamed file
+    name = _upload_name(filename)
     try:
         result = _store_upload(file, name, date=date, crs=crs or None)
     except InputError as exc:
-        return _upload_refused(_reason(exc, file.filename, name), date, crs)
+        return _upload_refused(_reason(exc, filename, name), date, crs)
     except NtmgeoError as exc:
         current_app.logger.warning("upload refused: %s", exc)
         return _upload_refused(str(exc), date, crs)
@@ -135,7 +147,8 @@ def _store_upload(file: Any, name: str, *, date: str,
 
 def _reason(exc: InputError, filename: str, stored_name: str) -> str:
     """The one-line reason in the page's language, naming the uploaded file (not the server's
-    folder), the feature and the field."""
+    folder), the feature and the field.
+    """
     text = describe_error(exc, lang())
     tmp = tempfile.gettempdir()
     text = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", text)
@@ -153,9 +166,11 @@ def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
 @login_required
 def export(fmt: str) -> Response:
     """Download the store's layers (verified export) or the criteria workbook, signed-in only:
-    the files ``ntmgeo export`` and ``ntmgeo table`` write of the same store."""
+    the files ``ntmgeo export`` and ``ntmgeo table`` write of the same store.
+    """
     store = service().store
     stem = secure_filename(Path(str(store.path)).stem) or "ntmgeo"
+    write: Callable[..., object]  # report.write or export.write: only the file is used
     if fmt in report_mod.FORMATS:
         spec, write, name = report_mod.FORMATS[fmt], report_mod.write, f"{stem}-tieu-chi"
     elif fmt in export_mod.FORMATS:

@@ -108,7 +108,8 @@ _MIN_GAP_M = 1.0  # chainage is written to the metre: stretches closer than this
 @dataclass(frozen=True)
 class Measured:
     """What :func:`measure` finds: the document's ``roads`` entries, the lengths behind its
-    total, and its ``unmatched`` entry."""
+    total, and its ``unmatched`` entry.
+    """
 
     roads: list[dict[str, Any]]
     length_m: float  # of all the roads
@@ -175,7 +176,8 @@ def _union(lo: np.ndarray, hi: np.ndarray, join: float = _JOIN_M,
            base: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Union of intervals: disjoint, sorted (start, end). Intervals less than ``join`` apart
     are one (the bridge); with ``base`` (where each road starts on the shared axis), never
-    across two roads."""
+    across two roads.
+    """
     if not lo.size:
         return lo, hi
     order = np.argsort(lo)

@@ -191,7 +191,8 @@ def _transformer(source: CRS, target: CRS) -> Transformer:
 
 def _reproject(xy: np.ndarray, source: Any, target: CRS) -> np.ndarray:
     """Coordinates from ``source`` to ``target`` (in place), as ``GeoDataFrame.to_crs`` moves
-    them."""
+    them.
+    """
     if not len(xy):
         return xy
     if source is None:

@@ -16,6 +16,8 @@ no value.
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -49,7 +51,9 @@ def _green_within(areas: np.ndarray, green: np.ndarray) -> np.ndarray:
 def _polygons(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
     geoms = np.asarray(projected(gdf, crs).geometry.values, dtype=object)
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
-    return np.where(polygonal, shapely.make_valid(geoms), None)
+    out = np.full(len(geoms), None, dtype=object)
+    out[polygonal] = shapely.make_valid(geoms[polygonal])
+    return out
 
 
 def _of_types(green: gpd.GeoDataFrame, types: tuple[str, ...] | None) -> gpd.GeoDataFrame:
@@ -61,12 +65,12 @@ def _of_types(green: gpd.GeoDataFrame, types: tuple[str, ...] | None) -> gpd.Geo
 def cluster_green_share(clusters: gpd.GeoDataFrame, green: gpd.GeoDataFrame, *, crs: str,
                         green_types: tuple[str, ...] | None = ("industrial_cluster",),
                         min_share: float = MIN_CLUSTER_GREEN_SHARE) -> pd.DataFrame:
-    """Indicator 7.5: the share of each industrial cluster's area that is green land.
+    r"""Indicator 7.5: the share of each industrial cluster's area that is green land.
 
     .. math::
 
-        \\text{share} = \\frac{\\text{area}\\left(\\text{cluster} \\cap
-                        \\bigcup \\text{green}\\right)}{\\text{area}(\\text{cluster})}
+        \text{share} = \frac{\text{area}\left(\text{cluster} \cap
+                        \bigcup \text{green}\right)}{\text{area}(\text{cluster})}
 
     Parameters
     ----------
@@ -110,12 +114,12 @@ def cluster_green_share(clusters: gpd.GeoDataFrame, green: gpd.GeoDataFrame, *, 
 
 def public_green_per_person(units: gpd.GeoDataFrame, green: gpd.GeoDataFrame, *, crs: str,
                             green_types: tuple[str, ...] | None = ("public",)) -> pd.DataFrame:
-    """Indicator 7.6: public green land per inhabitant of each unit (m²/person).
+    r"""Indicator 7.6: public green land per inhabitant of each unit (m²/person).
 
     .. math::
 
-        \\text{value} = \\frac{\\text{area}\\left(\\text{unit} \\cap
-                        \\bigcup \\text{public green}\\right)}{\\text{population}}
+        \text{value} = \frac{\text{area}\left(\text{unit} \cap
+                        \bigcup \text{public green}\right)}{\text{population}}
 
     Only the unit's own ``population`` figure is used; where it is empty the value is None and
     the text says :data:`NO_POPULATION` (a population is never estimated here).
@@ -160,7 +164,7 @@ def public_green_per_person(units: gpd.GeoDataFrame, green: gpd.GeoDataFrame, *,
                          "text": texts}, index=units.index)
 
 
-def _per_person_text(green_m2: float, pop: float, year: object, per: float) -> str:
+def _per_person_text(green_m2: float, pop: float, year: Any, per: float) -> str:
     if not np.isfinite(pop):
         return f"{green_m2:,.0f} m²; {NO_POPULATION}"
     if not np.isfinite(per):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -429,10 +430,12 @@ def connectivity(communes: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
     start = snap(graph, centre.iloc[:1], max_distance=snap_m)
     first = int(start["edge"].iloc[0])
     near = snap(graph, points, max_distance=snap_m)["edge"].to_numpy() >= 0
-    rows = {code: (False, None, np.nan, np.nan,
-                   "centre_off_network" if first < 0 else
-                   "not_connected" if ok else "no_road_near_centre")
-            for code, ok in zip(points.index, near, strict=True)}
+    # per commune: reached, road id, distance to the road, distance along it, why not reached
+    rows: dict[Any, tuple[bool, str | None, float, float, str | None]] = {
+        code: (False, None, np.nan, np.nan,
+               "centre_off_network" if first < 0 else
+               "not_connected" if ok else "no_road_near_centre")
+        for code, ok in zip(points.index, near, strict=True)}
     if first >= 0:
         dist = distances(graph, start)
         first_along, first_off = float(start["along"].iloc[0]), float(start["distance"].iloc[0])

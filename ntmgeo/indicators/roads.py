@@ -135,11 +135,11 @@ def tree_lined(
     threshold: float = 0.5,
     bridge: float | None = None,
 ) -> dict[str, Any]:
-    """Indicator 2.3: the tree-lined length of each road, and of all of them.
+    r"""Indicator 2.3: the tree-lined length of each road, and of all of them.
 
     .. math::
 
-        \\text{ratio} = \\frac{\\sum_r \\text{tree-lined length}_r}{\\sum_r \\text{length}_r}
+        \text{ratio} = \frac{\sum_r \text{tree-lined length}_r}{\sum_r \text{length}_r}
 
     both lengths measured along the centrelines in ``crs``. The method, its rules and its
     known limits are described in :mod:`ntmgeo.indicators._greening_engine`.
@@ -253,7 +253,8 @@ def _grade(value: Any) -> str | None:
 def _district_features(roads: gpd.GeoDataFrame, crs: str
                        ) -> tuple[gpd.GeoDataFrame, np.ndarray, list[str], list[str], np.ndarray]:
     """The district roads (class ``"ĐH"`` where a ``road_class`` column exists) in ``crs``:
-    the features, each feature's road number, the roads' codes, each feature's length (m)."""
+    the features, each feature's road number, the roads' codes, each feature's length (m).
+    """
     if "road_class" in roads.columns:
         roads = roads[roads["road_class"].astype(str).str.strip() == "ĐH"]
     roads_m = projected(roads, crs)
@@ -277,7 +278,7 @@ def _km(metres: float) -> float:
 
 
 def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
-    """Indicator 2.1's surface condition: the share of the district roads' length that is
+    r"""Indicator 2.1's surface condition: the share of the district roads' length that is
     asphalt or cement concrete (:data:`PAVED_SURFACES`, chip seal included).
 
     Each feature is **paved** when every surface it lists is paved, **unpaved** when none is,
@@ -287,7 +288,7 @@ def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
 
     .. math::
 
-        \\text{share} = \\frac{\\sum \\text{length of paved features}}{\\sum \\text{length}}
+        \text{share} = \frac{\sum \text{length of paved features}}{\sum \text{length}}
 
     exact when no feature is mixed or unknown; otherwise only a lower bound (``share_min``),
     and ``share`` is ``None``: a mixed feature's share is not invented. The condition (100%
@@ -366,7 +367,7 @@ def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
 
 
 def roads_to_standard(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
-    """Indicator 2.2: the share of the district roads' length built to their planned grade.
+    r"""Indicator 2.2: the share of the district roads' length built to their planned grade.
 
     A feature is judged where both its ``planned_grade`` (the grade its approved plan gives
     it) and its ``tech_grade`` (the grade it is built to, TCVN 4054:2005) are recorded: it is up
@@ -379,8 +380,8 @@ def roads_to_standard(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
 
     .. math::
 
-        \\text{ratio} = \\frac{\\sum \\text{length of features at their planned grade}}
-                              {\\sum \\text{length}}
+        \text{ratio} = \frac{\sum \text{length of features at their planned grade}}
+                              {\sum \text{length}}
 
     given only when every feature is judged; otherwise ``ratio`` is ``None`` and the roads
     missing a grade are listed.

@@ -147,7 +147,8 @@ def _existence(sites: gpd.GeoDataFrame, site_type: str, indicator_id: str, label
         else:
             not_counted[sid] = reason
     value = len(counted)
-    text = f"{value} completed{' ' + label if label else ''}" + "".join(f"; {k}: {v}" for k, v in not_counted.items())
+    text = (f"{value} completed{' ' + label if label else ''}"
+            + "".join(f"; {k}: {v}" for k, v in not_counted.items()))
     return {"value": float(value), "met": value >= 1,
             "site_ids": counted if value else list(not_counted), "counted": counted,
             "not_counted": not_counted, "text": text}
@@ -261,7 +262,7 @@ def wastewater_works(sites: gpd.GeoDataFrame, *, indicator_id: str = "7.4") -> d
 
 
 def waste_points(sites: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Indicator 7.8: share of waste collection/transfer points with environmental infrastructure.
+    r"""Indicator 7.8: share of waste collection/transfer points with environmental infrastructure.
 
     Every completed ``waste_collection_point`` inside the unit counts (tagged or not: the
     indicator is about all of them); a point with ``env_infrastructure`` true has it, false or
@@ -269,8 +270,8 @@ def waste_points(sites: gpd.GeoDataFrame) -> dict[str, Any]:
 
     .. math::
 
-        \\text{value} = 100 \\cdot \\frac{\\text{points with infrastructure}}
-                                         {\\text{completed points}}
+        \text{value} = 100 \cdot \frac{\text{points with infrastructure}}
+                                         {\text{completed points}}
 
     Parameters
     ----------

@@ -82,7 +82,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def meta(self) -> dict[str, str]:
-        """Project metadata: ``title``, ``prov_code``, ``measure_crs``, ``format_version``…"""
+        """Project metadata: ``title``, ``prov_code``, ``measure_crs``, ``format_version``, …."""
 
     @abc.abstractmethod
     def counts(self) -> dict[str, int]:

@@ -73,7 +73,7 @@ def _encode_geometries(geoms: np.ndarray, srs_id: int) -> list[bytes]:
 
 
 def _decode_geometries(blobs: list[bytes | None]) -> np.ndarray:
-    wkbs = []
+    wkbs: list[bytes | None] = []
     for blob in blobs:
         if blob is None:
             wkbs.append(None)
@@ -103,7 +103,8 @@ def _to_sql(kind: str, value: Any) -> Any:
 
 def _from_sql(kind: str, series: pd.Series) -> pd.Series:
     if kind == "list":
-        return series.map(lambda v: None if v is None else [p for p in v.split(LIST_SEPARATOR) if p])
+        return series.map(
+            lambda v: None if v is None else [p for p in v.split(LIST_SEPARATOR) if p])
     if kind == "boolean":
         return series.map(lambda v: None if v is None else bool(v)).astype(object)
     if kind == "integer":
@@ -348,7 +349,8 @@ class GpkgStore(Store):
     def _reject_stored_identities(self, con: sqlite3.Connection, schema: LayerSchema,
                                   gdf: gpd.GeoDataFrame, source: str) -> None:
         """Refuse a feature whose identity, folded as the schema says (``DH42`` is ``ĐH42``),
-        is already stored."""
+        is already stored.
+        """
         cols = ", ".join(_q(c) for c in schema.identity)
         rows = con.execute(f"SELECT {cols} FROM {_q(schema.name)}").fetchall()
         if not rows:

@@ -1,5 +1,6 @@
 """Fixtures of the web tests: the app package loaded by path, and a small store with known
-answers (with hostile names, see webstore.py). Greening is ntmgeo's own computation."""
+answers (with hostile names, see webstore.py). Greening is ntmgeo's own computation.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The web app through Flask's test client: API shapes and errors, pages, headers, escaping,
-sign-in, CSRF, uploads (good, bad, too large)."""
+sign-in, CSRF, uploads (good, bad, too large).
+"""
 
 from __future__ import annotations
 
@@ -567,7 +568,8 @@ class TestDownloads:
     def test_the_workbook_is_the_one_ntmgeo_table_writes(self, client, app, store_path,
                                                           tmp_path):
         """Same store, same workbook: the criteria sheet and the "Tiến độ" sheet, every cell
-        and every merged range, whether `ntmgeo table` or the web map's download wrote it."""
+        and every merged range, whether `ntmgeo table` or the web map's download wrote it.
+        """
         import openpyxl
 
         from ntmgeo import report

@@ -129,7 +129,8 @@ def _popup_text(page: Any) -> str:
 
 def _click(page: Any, selector: str) -> None:
     """Click the middle of an SVG path (a straight road has a zero-height box, which
-    playwright's own click calls invisible)."""
+    playwright's own click calls invisible).
+    """
     point = page.locator(selector).first.evaluate("""path => {
         const r = path.getBoundingClientRect();
         for (const t of [0.5, 0.6, 0.4, 0.75, 0.25, 0.9, 0.1]) {

@@ -47,7 +47,8 @@ def _line(x1: float, x2: float, y: float, n: int = 20) -> dict[str, Any]:
 
 def build_store(path: Path) -> GpkgStore:
     """The made-up district: 4 communes, 2 district roads and a national road, a survey
-    along the western half of ĐH42, 3 sites (one with a hostile name), reported values."""
+    along the western half of ĐH42, 3 sites (one with a hostile name), reported values.
+    """
     store = GpkgStore.create(path, prov_code="68", title="Huyện thử nghiệm", overwrite=True)
     folder = path.parent
     ring = [[X0, Y0], [X0 + 2 * STEP, Y0], [X0 + 2 * STEP, Y0 + 2 * STEP], [X0, Y0 + 2 * STEP],

@@ -1,0 +1,85 @@
+"""The ``ntmgeo`` command line: thin commands over the library.
+
+Exit codes: 0 success; 1 internal error; 2 wrong usage; 3 bad input (file, value, schema);
+4 store problem (missing, not an ntmgeo store, locked); 5 data the computation needs is missing
+(no unit valid on the date, no criteria set, unknown province).
+
+Modules: :mod:`~ntmgeo.cli.options` (``--db``, ``--json``, ``--as-of``, declared once, and the
+date check), the commands (:mod:`~ntmgeo.cli.project`: init, import, report, info, user,
+serve; :mod:`~ntmgeo.cli.assess`: status, targets, progress, coverage, greening;
+:mod:`~ntmgeo.cli.outputs`: export, table; :mod:`~ntmgeo.cli.catalogue`: layers, criteria),
+and :mod:`~ntmgeo.cli.render`, the only one that prints tables. :func:`main` is the console
+entry point (``ntmgeo``; also ``python -m ntmgeo.cli``).
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+import click
+
+from .._errors import NtmgeoError
+from ..i18n import describe_error, t
+from . import render
+from ._group import cli
+from .assess import coverage, greening, progress, status, targets
+from .catalogue import (
+    criteria_group,
+    criteria_list,
+    criteria_show,
+    layers_group,
+    layers_list,
+    layers_show,
+    layers_validate,
+)
+from .outputs import export, table
+from .project import import_, info, init, report_value, serve, user_add, user_group, user_list
+
+__all__ = [
+    "cli",
+    "coverage",
+    "criteria_group",
+    "criteria_list",
+    "criteria_show",
+    "export",
+    "greening",
+    "import_",
+    "info",
+    "init",
+    "layers_group",
+    "layers_list",
+    "layers_show",
+    "layers_validate",
+    "main",
+    "progress",
+    "report_value",
+    "serve",
+    "status",
+    "table",
+    "targets",
+    "user_add",
+    "user_group",
+    "user_list",
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; errors become one line on stderr and an exit code, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="ntmgeo", standalone_mode=False)
+    except click.exceptions.Abort:
+        render.warn("Aborted.")
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except NtmgeoError as exc:
+        click.echo(f"{t('error')}: {describe_error(exc)}", err=True)
+        return exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - last line of defence: no stack traces
+        if os.environ.get("NTMGEO_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"{t('internal_error')}: {type(exc).__name__}: {exc}", err=True)
+        return 1
+    return 0

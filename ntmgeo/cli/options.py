@@ -1,0 +1,42 @@
+"""Options shared by the commands, declared once: ``--db``, ``--json``, ``--as-of``; and the
+check every date given on the command line goes through.
+
+Each is a decorator factory (``@db_option()``); the help text, and for ``--db`` whether it is
+required, are the only things a command may change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(*, required: bool = True, help: str = "Store path.") -> Callable[[F], F]:
+    """``--db PATH``: the project store (parameter ``db``, a :class:`~pathlib.Path`)."""
+    return click.option("--db", "db", required=required, default=None,
+                        type=click.Path(path_type=Path), help=help)
+
+
+def json_option(*, help: str | None = None) -> Callable[[F], F]:
+    """``--json``: print one JSON document instead of tables (parameter ``as_json``)."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def as_of_option(*, help: str = "Date (YYYY-MM-DD).") -> Callable[[F], F]:
+    """``--as-of DATE`` (parameter ``as_of``, text; check it with :func:`check_date`)."""
+    return click.option("--as-of", "as_of", default=None, help=help)
+
+
+def check_date(text: str) -> str:
+    """``text`` as an ISO date, or a usage error (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)",
+                                 param_hint="--as-of") from None

@@ -1,0 +1,233 @@
+"""Verification of an export by reading it back: with pyogrio and with fiona, each on its own
+GDAL, every value compared with what was meant to be written (text byte for byte), field
+names, counts, every coordinate within 1 mm of a direct pyproj transformation of the stored
+geometry; a shapefile's parts, ``.cpg``, ``.prj`` and dBase header read straight from the ZIP;
+the data dictionary. A failed check raises :class:`~ntmgeo._errors.ExportError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import math
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import fiona
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import shapely.geometry
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError as PyprojCRSError
+
+from .._errors import ExportError
+from ..values import is_missing
+from .convert import (
+    _FAMILY,
+    _SHAPEFILE_PARTS,
+    _as_multi,
+    _crs_label,
+    _Layer,
+    _Table,
+    _tolerance,
+)
+
+
+def _read_value(kind: str, value: Any, fmt: str) -> Any:
+    """A value as a reader returns it, in the canonical form of ``_expected_value``."""
+    if is_missing(value) or (fmt == "kml" and value == ""):  # KML has no null: "" is empty
+        return None
+    if isinstance(value, np.generic) and not isinstance(value, np.datetime64):
+        value = value.item()
+    if kind == "date":
+        if isinstance(value, np.datetime64):
+            return str(value.astype("datetime64[D]"))
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)[:10].replace("/", "-")
+    if kind == "boolean":
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "1")
+        return bool(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "real":
+        return float(value)
+    if kind == "list" and fmt == "geojson":
+        return [str(v) for v in value]
+    return value if isinstance(value, str) else str(value)
+
+
+def _same(kind: str, want: Any, got: Any) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    if kind == "real":
+        return math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-9)
+    if kind in {"text", "list"}:
+        return type(got) is type(want) and got == want
+    return bool(want == got)
+
+
+def _canon_coords(geom: Any) -> np.ndarray:
+    geom = shapely.force_2d(_as_multi(geom))
+    return shapely.get_coordinates(shapely.normalize(geom))
+
+
+def _check_geometry(where: str, reader: str, number: int, want: Any, got: Any,
+                    tol: float) -> None:
+    if got is None or got.is_empty:
+        raise ExportError(f"{where}: {reader} reads feature {number} without geometry")
+    if _FAMILY.get(want.geom_type) != _FAMILY.get(got.geom_type):
+        raise ExportError(f"{where}: {reader} reads feature {number} as {got.geom_type}, "
+                          f"written {want.geom_type}")
+    a, b = _canon_coords(want), _canon_coords(got)
+    if a.shape != b.shape:
+        raise ExportError(f"{where}: {reader} reads feature {number} with {len(b)} vertices, "
+                          f"written {len(a)}")
+    worst = float(np.max(np.abs(a - b))) if len(a) else 0.0
+    if worst > tol:
+        # Same vertices, another order: a ring that touches itself may start elsewhere once a
+        # writer re-orients it (shapefiles wind outer rings clockwise). Measure the distance.
+        worst = float(shapely.hausdorff_distance(shapely.force_2d(want), shapely.force_2d(got)))
+    if worst > tol:
+        raise ExportError(f"{where}: {reader} reads feature {number} {worst:.3g} CRS units "
+                          f"away from the direct transformation (tolerance {tol:.3g})")
+
+
+def _check_rows(where: str, reader: str, table: _Table, names: list[str],
+                rows: list[dict[str, Any]], geoms: list[Any], fmt: str, tol: float) -> None:
+    if len(rows) != len(table.layer.gdf):
+        raise ExportError(f"{where}: {reader} reads {len(rows)} features, "
+                          f"{len(table.layer.gdf)} were written")
+    for name in table.names:
+        if name not in names:
+            raise ExportError(f"{where}: {reader} finds no field '{name}' (fields: "
+                              f"{', '.join(names)})")
+    for col, (name, kind) in enumerate(zip(table.names, table.kinds, strict=True)):
+        for number, row in enumerate(rows, start=1):
+            want = table.expected[col][number - 1]
+            got = _read_value(kind, row.get(name), fmt)
+            if not _same(kind, want, got):
+                raise ExportError(f"{where}: feature {number}, field '{name}': wrote {want!r}, "
+                                  f"{reader} reads {got!r}")
+    for number, (want, got) in enumerate(zip(table.expected_geometry, geoms, strict=True),
+                                         start=1):
+        _check_geometry(where, reader, number, want, got, tol)
+
+
+def _read_pyogrio(path: str, layer: str | None, table: _Table, fmt: str, where: str,
+                  tol: float) -> None:
+    kwargs = {"layer": layer} if layer else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        frame = pyogrio.read_dataframe(path, **kwargs)
+    geoms = list(frame.geometry.values)
+    data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    if fmt == "kml":
+        data = data.rename(columns={"Name": "name"})
+    rows = data.astype(object).to_dict("records")
+    _check_rows(where, "pyogrio", table, list(data.columns), rows, geoms, fmt, tol)
+
+
+def _read_fiona(path: str, layer: str | None, table: _Table, fmt: str, where: str,
+                tol: float) -> None:
+    kwargs: dict[str, Any] = {"layer": layer} if layer else {}
+    if fmt == "kml":
+        kwargs["allow_unsupported_drivers"] = True
+    with fiona.open(path, **kwargs) as src:
+        names = list(src.schema["properties"])
+        rows, geoms = [], []
+        for feat in src:
+            rows.append(dict(feat.properties))
+            geoms.append(shapely.geometry.shape(feat.geometry) if feat.geometry else None)
+    if fmt == "kml":
+        # fiona's KML driver reads only the placemark name: check names, counts, geometry.
+        names = [n if n != "Name" else "name" for n in names]
+        rows = [{("name" if k == "Name" else k): v for k, v in r.items()} for r in rows]
+        keep = [i for i, n in enumerate(table.names) if n == "name"]
+        table = _Table(table.layer, [table.names[i] for i in keep],
+                       [table.kinds[i] for i in keep], [table.expected[i] for i in keep],
+                       [], [], table.geometry, [], table.expected_geometry)
+    _check_rows(where, "fiona", table, names, rows, geoms, fmt, tol)
+
+
+def _dbf_field_names(data: bytes) -> list[str]:
+    """Field names straight from a dBase header (no GDAL involved)."""
+    names = []
+    for offset in range(32, len(data), 32):
+        if data[offset] == 0x0D:
+            break
+        names.append(data[offset:offset + 11].split(b"\0")[0].decode("ascii", "replace"))
+    return names
+
+
+def _check_prj(where: str, prj: str, target: CRS, table: _Table) -> None:
+    try:
+        read = CRS.from_user_input(prj)
+    except PyprojCRSError:
+        raise ExportError(f"{where}: the .prj cannot be parsed") from None
+    epsg = target.to_epsg()
+    if epsg is not None and read.to_epsg(min_confidence=70) != epsg:
+        raise ExportError(f"{where}: the .prj ({read.name}) is not recognised as EPSG:{epsg}")
+    lonlat = shapely.get_coordinates(table.layer.gdf.geometry.values)[:50]
+    if len(lonlat) == 0:
+        return
+    a = Transformer.from_crs("EPSG:4326", target, always_xy=True)
+    b = Transformer.from_crs("EPSG:4326", read, always_xy=True)
+    xa, ya = a.transform(lonlat[:, 0], lonlat[:, 1])
+    xb, yb = b.transform(lonlat[:, 0], lonlat[:, 1])
+    worst = float(np.max(np.hypot(np.asarray(xa) - xb, np.asarray(ya) - yb)))
+    if not worst <= _tolerance(target):
+        raise ExportError(f"{where}: points reproject {worst:.3g} units differently through "
+                          f"the .prj than through {_crs_label(target)}")
+
+
+def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
+    name = table.layer.name
+    where = f"{name}.shp"
+    with zipfile.ZipFile(zip_path) as zf:
+        members = set(zf.namelist())
+        for ext in _SHAPEFILE_PARTS:
+            if f"{name}{ext}" not in members:
+                raise ExportError(f"{where}: the ZIP lacks {name}{ext}")
+        cpg = zf.read(f"{name}.cpg").decode("ascii", "replace").strip()
+        prj = zf.read(f"{name}.prj").decode("ascii", "replace")
+        dbf_names = _dbf_field_names(zf.read(f"{name}.dbf"))
+    if cpg.upper() not in ("UTF-8", "UTF8"):
+        raise ExportError(f"{where}: the .cpg says {cpg!r}, not UTF-8")
+    if dbf_names != table.names:
+        raise ExportError(f"{where}: the .dbf field names are {dbf_names}, expected "
+                          f"{table.names}")
+    _check_prj(where, prj, target, table)
+    tol = _tolerance(target)
+    _read_pyogrio(f"/vsizip/{zip_path}/{name}.shp", None, table, "shapefile", where, tol)
+    _read_fiona(f"/vsizip/{zip_path}/{name}.shp", None, table, "shapefile", where, tol)
+    with fiona.open(f"/vsizip/{zip_path}/{name}.shp") as src:
+        fiona_epsg = src.crs.to_epsg() if src.crs else None
+    if target.to_epsg() is not None and fiona_epsg != target.to_epsg():
+        raise ExportError(f"{where}: fiona reads the .prj as EPSG:{fiona_epsg}, not "
+                          f"{_crs_label(target)}")
+
+
+def _verify_dictionary(zip_path: Path, layers: list[_Layer]) -> None:
+    with zipfile.ZipFile(zip_path) as zf:
+        text = zf.read("data_dictionary.csv").decode("utf-8-sig")
+        page = zf.read("data_dictionary.html").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    want = {(layer.name, f.shp_name) for layer in layers for f in layer.fields}
+    got = {(r["layer"], r["shp_name"]) for r in rows}
+    if want != got:
+        raise ExportError(f"data_dictionary.csv: rows for {sorted(want ^ got)} differ")
+    for layer in layers:
+        for f in layer.fields:
+            if html.escape(f.label["vi"]) not in page:
+                raise ExportError(f"data_dictionary.html lacks the label of {layer.name}."
+                                  f"{f.name}")
