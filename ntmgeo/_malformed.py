@@ -29,7 +29,7 @@ import numpy as np
 import pyogrio
 import shapely
 
-from ._errors import GeometryError, InputError, NtmgeoError
+from ._errors import GeometryError, InputError, Message, NtmgeoError
 
 # Foreign errors that mean "this file cannot be read": GDAL's (through pyogrio), the OS's, text
 # decoding, broken archives; and any ValueError raised inside a pyogrio read. Anything else
@@ -37,10 +37,18 @@ from ._errors import GeometryError, InputError, NtmgeoError
 _READER_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError,
                   UnicodeDecodeError, EOFError, zipfile.BadZipFile)
 
-_NOT_THIS_FORMAT = {"geojson": "a GeoJSON file", "gpkg": "a GeoPackage", "kml": "a KML file",
-                    "gpx": "a GPX file", "shapefile": "a shapefile", "zip": "a shapefile"}
-_MISMATCH = "(its content does not match its extension)"
-_TRUNCATED = "cannot be read: file is truncated"
+_NOT_A_SHAPEFILE = Message("cannot be read: not a shapefile (its content does not match its "
+                           "extension)")
+_NOT_THIS_FORMAT = {
+    "geojson": Message("cannot be read: not a GeoJSON file (its content does not match its "
+                       "extension)"),
+    "gpkg": Message("cannot be read: not a GeoPackage (its content does not match its "
+                    "extension)"),
+    "kml": Message("cannot be read: not a KML file (its content does not match its extension)"),
+    "gpx": Message("cannot be read: not a GPX file (its content does not match its extension)"),
+    "shapefile": _NOT_A_SHAPEFILE, "zip": _NOT_A_SHAPEFILE}
+_NOT_THE_FORMAT = Message("cannot be read: its content does not match its extension")
+_TRUNCATED = Message("cannot be read: file is truncated")
 
 
 @contextlib.contextmanager
@@ -60,8 +68,8 @@ def _translating(path: Path, fmt: str, *, target: str | None = None,
     except shapely.errors.GEOSException as exc:
         found = _locate_bad_geometry(target, read_kwargs or {}) if target else None
         if found is None:
-            raise GeometryError(f"geometry cannot be decoded ({_detail(exc, path)})",
-                                path=str(path)) from None
+            raise GeometryError("geometry cannot be decoded ({reason})", path=str(path),
+                                reason=_detail(exc, path)) from None
         position, name, why = found
         raise GeometryError(why, path=str(path),
                             feature=_feature_label(offset + position + 1, name)) from None
@@ -69,7 +77,8 @@ def _translating(path: Path, fmt: str, *, target: str | None = None,
         if isinstance(exc, ValueError) and not isinstance(exc, UnicodeDecodeError) \
                 and target is None:
             raise  # a ValueError outside a pyogrio read is ntmgeo's own: an internal error
-        why = _content_problem(path, fmt) or f"cannot be read ({_detail(exc, path)})"
+        why = _content_problem(path, fmt) or Message("cannot be read ({reason})",
+                                                     reason=_detail(exc, path))
         raise InputError(why, path=str(path)) from None
 
 
@@ -85,7 +94,7 @@ def _feature_label(number: int, name: Any) -> int | str:
     return number
 
 
-def _content_problem(path: Path, fmt: str) -> str | None:
+def _content_problem(path: Path, fmt: str) -> Message | None:
     """Why a file GDAL refused cannot be what its extension says, or is cut short (cheap: its
     first and last bytes). None when its bytes do not tell.
     """
@@ -99,7 +108,7 @@ def _content_problem(path: Path, fmt: str) -> str | None:
         return None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     end = tail.rstrip(b" \t\r\n\x00").lower()
-    not_it = f"cannot be read: not {_NOT_THIS_FORMAT.get(fmt, 'a ' + fmt)} {_MISMATCH}"
+    not_it = _NOT_THIS_FORMAT.get(fmt, _NOT_THE_FORMAT)
     if fmt in ("gpx", "kml"):
         if not start.startswith(b"<"):
             return not_it
@@ -166,18 +175,18 @@ def _check_shapefile(path: Path, target: str) -> None:
     shp_size, shp_read = parts[".shp"]
     head = shp_read(100)
     if head[:4] != (9994).to_bytes(4, "big"):
-        raise InputError(f"cannot be read: not a shapefile {_MISMATCH}", path=str(path))
+        raise InputError(_NOT_A_SHAPEFILE, path=str(path))
     for ext in (".shx", ".dbf"):
         if ext not in parts:
-            msg = (f"cannot be read: the {ext} file is missing "
+            msg = ("cannot be read: the {ext} file is missing "
                    "(a shapefile needs .shp, .shx and .dbf)")
-            raise InputError(msg, path=str(path))
+            raise InputError(msg, path=str(path), ext=ext)
     shx_size, shx_read = parts[".shx"]
     dbf_size, dbf_read = parts[".dbf"]
 
     def truncated(ext: str, feature: int | None = None) -> InputError:
-        return InputError(f"cannot be read: the {ext} file is truncated", path=str(path),
-                          feature=feature)
+        return InputError("cannot be read: the {ext} file is truncated", path=str(path),
+                          feature=feature, ext=ext)
 
     if shp_size < 100:
         raise truncated(".shp")
@@ -203,7 +212,7 @@ def _check_shapefile(path: Path, target: str) -> None:
 
 
 # --- geometries GEOS cannot build, described from their coordinate sequences
-def _describe_sequences(sequences: list[tuple[str, np.ndarray]]) -> str | None:
+def _describe_sequences(sequences: list[tuple[str, np.ndarray]]) -> Message | None:
     """Why these coordinate sequences (("line" | "ring", xy array) in order) make no geometry:
     a line needs 2 points, a ring 4 with the last equal to the first.
     """
@@ -215,15 +224,25 @@ def _describe_sequences(sequences: list[tuple[str, np.ndarray]]) -> str | None:
         if kind == "line":
             n_line += 1
             if 0 < n < 2:
-                where = f"line part {n_line}" if lines > 1 else "line"
-                return f"{where} has only {n} point (a line needs at least 2)"
+                if lines > 1:
+                    return Message("line part {k} has only {n} point (a line needs at least 2)",
+                                   k=n_line, n=n)
+                return Message("line has only {n} point (a line needs at least 2)", n=n)
             continue
         n_ring += 1
-        where = f"ring {n_ring}" if rings > 1 else "ring"
         if 0 < n < 4:
-            return f"{where} has {n} point{'s' if n != 1 else ''} (a ring needs at least 4, closed)"
+            if rings > 1:
+                msgid = ("ring {k} has {n} point (a ring needs at least 4, closed)" if n == 1
+                         else "ring {k} has {n} points (a ring needs at least 4, closed)")
+                return Message(msgid, k=n_ring, n=n)
+            msgid = ("ring has {n} point (a ring needs at least 4, closed)" if n == 1
+                     else "ring has {n} points (a ring needs at least 4, closed)")
+            return Message(msgid, n=n)
         if n and not np.array_equal(xy[0, :2], xy[-1, :2]):
-            return f"{where} is not closed (its last point differs from its first)"
+            if rings > 1:
+                return Message("ring {k} is not closed (its last point differs from its first)",
+                               k=n_ring)
+            return Message("ring is not closed (its last point differs from its first)")
     return None
 
 
@@ -273,7 +292,7 @@ def _wkb_sequences(wkb: bytes) -> list[tuple[str, np.ndarray]]:
     return out
 
 
-def _wkt_problem(text: Any) -> str | None:
+def _wkt_problem(text: Any) -> Message | None:
     """Why a WKT line or polygon makes no geometry (too few points, ring not closed), or None."""
     if not isinstance(text, str):
         return None
@@ -292,7 +311,7 @@ def _wkt_problem(text: Any) -> str | None:
 
 
 def _locate_bad_geometry(target: str, read_kwargs: dict[str, Any]
-                         ) -> tuple[int, Any, str] | None:
+                         ) -> tuple[int, Any, Message] | None:
     """Re-read a layer raw and decode its features one by one: (0-based position, name, why)
     of the first geometry GEOS cannot build, or None.
     """
@@ -318,7 +337,7 @@ def _locate_bad_geometry(target: str, read_kwargs: dict[str, Any]
     if isinstance(name, str) and read_kwargs.get("encoding") == "latin1":
         with contextlib.suppress(UnicodeError):
             name = name.encode("latin1").decode("utf-8")
-    return position, name, why or "geometry cannot be decoded (invalid coordinates)"
+    return position, name, why or Message("geometry cannot be decoded (invalid coordinates)")
 
 
 def _check_rings(gdf: gpd.GeoDataFrame, path: Path) -> None:
@@ -349,5 +368,5 @@ def _check_rings(gdf: gpd.GeoDataFrame, path: Path) -> None:
                  shapely.get_rings(shapely.get_parts(np.array([geom], dtype=object)))]
     names = [c for c in gdf.columns if str(c).lower() == "name"]
     name = gdf[names[0]].iloc[position] if names else None
-    raise GeometryError(_describe_sequences(sequences) or "ring has too few points",
+    raise GeometryError(_describe_sequences(sequences) or Message("ring has too few points"),
                         path=str(path), feature=_feature_label(position + 1, name))

@@ -51,7 +51,8 @@ def read_chainage_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot be read as UTF-8 CSV ({exc})", path=str(path)) from None
+        raise InputError("cannot be read as UTF-8 CSV ({reason})", path=str(path),
+                         reason=str(exc)) from None
     cols = list(table.columns)
     return table.rename(columns={_col(cols, _FROM): "from", _col(cols, _TO): "to"})
 
@@ -82,18 +83,20 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
         if line is None and not dist and len(by_code.get(fold_code(code), [])) == 1:
             line = by_code[fold_code(code)][0]  # no district written, one road of that code
         if line is None:
-            raise InputError(f"no road ({dist}, {code}) in the roads layer", path=source,
-                             feature=number, field="road_code")
+            raise InputError("no road ({dist}, {code}) in the roads layer", path=source,
+                             feature=number, field="road_code", dist=dist, code=code)
         try:
             start, end = parse_chainage(row["from"]), parse_chainage(row["to"])
-        except ValueError as exc:
-            raise InputError(str(exc), path=source, feature=number, field="from/to") from None
+        except InputError as exc:
+            raise InputError(exc.message, path=source, feature=number, field="from/to") from None
         if not 0 <= start < end:
-            raise InputError(f"'from' ({row['from']}) must come before 'to' ({row['to']})",
-                             path=source, feature=number, field="from/to")
+            raise InputError("'from' ({start}) must come before 'to' ({end})",
+                             path=source, feature=number, field="from/to", start=row["from"],
+                             end=row["to"])
         if end > line.length + 1.0:
-            raise InputError(f"'to' ({row['to']}) is beyond the road's end "
-                             f"({line.length:.0f} m)", path=source, feature=number, field="to")
+            raise InputError("'to' ({end}) is beyond the road's end ({length:.0f} m)",
+                             path=source, feature=number, field="to", end=row["to"],
+                             length=line.length)
         geoms.append(cut(line, start, min(end, line.length)))
         side = str(row.get("side", "")).strip().lower()
         rows.append({**row.to_dict(), "side": _SIDE_WORDS.get(side, side) or None,

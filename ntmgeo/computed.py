@@ -1,9 +1,10 @@
 """Indicators computed from the layers.
 
 The criteria catalogue names, for each indicator geometry can answer, a ``compute`` function
-(``compute: greening`` on 2.3). :data:`REGISTRY` maps those names to functions of a store and
-a date returning a :class:`ComputedValue`, or ``None`` where the layers hold nothing to compute
-from (then the reported value stands). Adding an indicator is one function and one entry here;
+(``compute: greening`` on 2.3). :data:`REGISTRY` maps those names to functions of a store
+(read through a :class:`~ntmgeo.snapshot.Snapshot`: each layer once) and a date returning a
+:class:`ComputedValue`, or ``None`` where the layers hold nothing to compute from (then the
+reported value stands). Adding an indicator is one function and one entry here;
 which indicator uses it is data.
 
 A function may also return a :class:`ComputedValue` with neither ``value`` nor ``met``: the
@@ -28,7 +29,8 @@ from .criteria import CriteriaSet
 from .indicators import environment as env_ind
 from .indicators import network as network_ind
 from .indicators import sites as sites_ind
-from .store import Store
+from .snapshot import ensure
+from .store import StoreReader
 
 __all__ = ["REGISTRY", "ComputeFunc", "ComputedValue", "compute_all"]
 
@@ -58,18 +60,19 @@ class ComputeFunc(Protocol):
     of the level valid on ``as_of``) from ``store`` on ``as_of``, or ``None``.
     """
 
-    def __call__(self, store: Store, as_of: str, unit: str | None = None
+    def __call__(self, store: StoreReader, as_of: str, unit: str | None = None
                  ) -> ComputedValue | None:
         """The value, or ``None`` where the layers hold nothing to compute from."""
 
 
-def _district_code(store: Store, as_of: str, unit: str | None) -> str | None:
+def _district_code(store: StoreReader, as_of: str, unit: str | None) -> str | None:
     """The district whose roads count: ``unit``, else the only district valid on ``as_of``."""
     row = _the_unit(store, as_of, unit)
     return None if row is None else str(row["code"])
 
 
-def _greening(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+def _greening(store: StoreReader, as_of: str, unit: str | None = None) -> ComputedValue | None:
+    store = ensure(store)  # one snapshot: each layer read once
     code = _district_code(store, as_of, unit)
     if code is None:
         return None
@@ -93,7 +96,7 @@ def _greening(store: Store, as_of: str, unit: str | None = None) -> ComputedValu
 # polygon, no public green land, no district road (2.1, 2.2).
 
 
-def _the_unit(store: Store, as_of: str, unit: str | None,
+def _the_unit(store: StoreReader, as_of: str, unit: str | None,
               level: str = "district") -> pd.Series | None:
     valid = units_mod.valid_on(store.read_layer("admin_units"), as_of, level=level)
     if unit is not None:
@@ -101,7 +104,7 @@ def _the_unit(store: Store, as_of: str, unit: str | None,
     return valid.iloc[0] if len(valid) == 1 else None
 
 
-def _inside(store: Store, layer: str, row: pd.Series) -> gpd.GeoDataFrame:
+def _inside(store: StoreReader, layer: str, row: pd.Series) -> gpd.GeoDataFrame:
     return sites_ind.inside(store.read_layer(layer), row.geometry)
 
 
@@ -117,7 +120,9 @@ def _site_wrapper(func: Callable[[gpd.GeoDataFrame], dict[str, Any]], site_type:
     otherwise ("Đạt") the indicator's own rule does.
     """
 
-    def compute(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+    def compute(store: StoreReader, as_of: str, unit: str | None = None
+                ) -> ComputedValue | None:
+        store = ensure(store)
         row = _the_unit(store, as_of, unit)
         if row is None:
             return None
@@ -133,7 +138,9 @@ def _site_wrapper(func: Callable[[gpd.GeoDataFrame], dict[str, Any]], site_type:
     return compute
 
 
-def _waste_points(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+def _waste_points(store: StoreReader, as_of: str, unit: str | None = None
+                  ) -> ComputedValue | None:
+    store = ensure(store)  # one snapshot: each layer read once
     row = _the_unit(store, as_of, unit)
     if row is None:
         return None
@@ -144,8 +151,9 @@ def _waste_points(store: Store, as_of: str, unit: str | None = None) -> Computed
                          value_text=res["text"], features=_site_ids(res["site_ids"]))
 
 
-def _cluster_green_share(store: Store, as_of: str,
+def _cluster_green_share(store: StoreReader, as_of: str,
                          unit: str | None = None) -> ComputedValue | None:
+    store = ensure(store)  # one snapshot: each layer read once
     row = _the_unit(store, as_of, unit)
     if row is None:
         return None
@@ -171,8 +179,9 @@ def _cluster_green_share(store: Store, as_of: str,
                          features=_site_ids(short or [str(i) for i in res.index]))
 
 
-def _public_green_per_person(store: Store, as_of: str,
+def _public_green_per_person(store: StoreReader, as_of: str,
                              unit: str | None = None) -> ComputedValue | None:
+    store = ensure(store)  # one snapshot: each layer read once
     row = _the_unit(store, as_of, unit)
     if row is None:
         return None
@@ -309,7 +318,7 @@ def _surface_condition(doc: dict[str, Any]) -> _Condition:
     return _Condition(False, text, _Q_SURFACE, _road_ids(failing))
 
 
-def _connection_condition(store: Store, as_of: str, row: pd.Series) -> _Condition:
+def _connection_condition(store: StoreReader, as_of: str, row: pd.Series) -> _Condition:
     """2.1 (b): every commune reaches the district centre over the roads.
 
     The roads layer holds the roads someone drew, not necessarily every road (provincial and
@@ -361,7 +370,8 @@ _MAINTENANCE = _Condition(None, _both(
     "answered"), _Q_MAINTAIN)
 
 
-def _road_connectivity(store: Store, as_of: str, unit: str | None = None) -> ComputedValue | None:
+def _road_connectivity(store: StoreReader, as_of: str, unit: str | None = None
+                       ) -> ComputedValue | None:
     """2.1 as QĐ 932/QĐ-BGTVT states it: (a) the district roads' surface 100% asphalt (chip
     seal included) or cement concrete, (b) every commune connected to the district centre,
     (c) every district road maintained every year.
@@ -371,6 +381,7 @@ def _road_connectivity(store: Store, as_of: str, unit: str | None = None) -> Com
     note naming the conditions the layers cannot answer. None without the unit or without any
     district road.
     """
+    store = ensure(store)  # one snapshot: each layer read once
     row = _the_unit(store, as_of, unit)
     if row is None:
         return None
@@ -412,7 +423,7 @@ _BRIDGES = _both(f"lớp đường không có trường cầu, cống: điều k
                  "and culverts be permanent and fit for the planned grade is not assessed")
 
 
-def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
+def _roads_to_standard(store: StoreReader, as_of: str, unit: str | None = None
                        ) -> ComputedValue | None:
     """2.2 as QĐ 932/QĐ-BGTVT states it: the share of the district roads' length built to the
     grade of the approved plan, where every district road records its planned and its built
@@ -420,6 +431,8 @@ def _roads_to_standard(store: Store, as_of: str, unit: str | None = None
     computed value, with a note naming the roads whose grades are not recorded.
     """
     from .indicators import roads as roads_ind
+
+    store = ensure(store)  # one snapshot: each layer read once
 
     code = _district_code(store, as_of, unit)
     if code is None:
@@ -480,11 +493,15 @@ REGISTRY: dict[str, ComputeFunc] = {
 }
 
 
-def compute_all(store: Store, cset: CriteriaSet, as_of: str, *, unit: str | None = None
+def compute_all(store: StoreReader, cset: CriteriaSet, as_of: str, *, unit: str | None = None
                 ) -> dict[str, ComputedValue]:
     """Every indicator of ``cset`` that the registry can compute from ``store``, for ``unit``
     (a code; default: the only unit of the set's level valid on ``as_of``).
+
+    ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`; otherwise one is taken, so that
+    the registry functions share it and each layer is read once.
     """
+    store = ensure(store)
     out = {}
     for ind in cset.indicators:
         func = REGISTRY.get(ind.compute or "")

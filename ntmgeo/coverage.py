@@ -48,7 +48,8 @@ from . import units as units_mod
 from .indicators import network as network_ind
 from .indicators.roads import PAVED_SURFACES
 from .measure import projected
-from .store import Store
+from .snapshot import ensure
+from .store import StoreReader
 from .values import json_clean, parse_list
 
 __all__ = [
@@ -237,7 +238,7 @@ def coverage(units: gpd.GeoDataFrame, covered: shapely.Geometry, *, crs: str) ->
     }, index=units.index)
 
 
-def _default_as_of(store: Store, as_of: str | None) -> str:
+def _default_as_of(store: StoreReader, as_of: str | None) -> str:
     if as_of is not None:
         return as_of
     from .status import default_as_of  # the date `ntmgeo status` uses
@@ -259,7 +260,7 @@ def _basis_note(basis: str) -> dict[str, str]:
             "en": "share of the area: the unit has no population figure with a source"}
 
 
-def coverage_document(store: Store, *, site_type: str, within_m: float, network: bool = False,
+def coverage_document(store: StoreReader, *, site_type: str, within_m: float, network: bool = False,
                       as_of: str | None = None, level: str = "commune",
                       statuses: tuple[str, ...] = ("completed",),
                       access_m: float = DEFAULT_ACCESS_M) -> dict[str, Any]:
@@ -267,8 +268,8 @@ def coverage_document(store: Store, *, site_type: str, within_m: float, network:
 
     Parameters
     ----------
-    store : Store
-        The project store.
+    store : StoreReader
+        The project store, or a snapshot of it (:class:`~ntmgeo.snapshot.Snapshot`).
     site_type : str
         Any ``sites.site_type`` (``"waste_collection_point"``, ``"health_station"``...).
     within_m : float
@@ -296,6 +297,7 @@ def coverage_document(store: Store, *, site_type: str, within_m: float, network:
         (0..1), ``covered_population`` and ``uncovered`` (GeoJSON geometry, WGS 84; None when
         all is covered).
     """
+    store = ensure(store)
     as_of = _default_as_of(store, as_of)
     crs = store.measure_crs
     sites = store.read_layer("sites")
@@ -404,14 +406,14 @@ def _surface_block(rows: pd.DataFrame) -> dict[str, Any]:
             "by_surface": by_surface, "text": text}
 
 
-def surface_document(store: Store, *, as_of: str | None = None,
+def surface_document(store: StoreReader, *, as_of: str | None = None,
                      levels: tuple[str, ...] = ("district", "commune")) -> dict[str, Any]:
     """Road km by class and surface, and the hardened share, in every unit valid on ``as_of``.
 
     Parameters
     ----------
-    store : Store
-        The project store.
+    store : StoreReader
+        The project store, or a snapshot of it (:class:`~ntmgeo.snapshot.Snapshot`).
     as_of : str, optional
         ISO date choosing the units; default the date ``ntmgeo status`` uses.
     levels : tuple of str, default ("district", "commune")
@@ -427,6 +429,7 @@ def surface_document(store: Store, *, as_of: str | None = None,
         hard), ``hard_share``, ``by_surface`` (km), ``text`` such as
         ``"cứng hóa 24,66/38,39 km"``) and ``total`` (the same over every class).
     """
+    store = ensure(store)
     as_of = _default_as_of(store, as_of)
     crs = store.measure_crs
     units = units_mod.valid_on(store.read_layer("admin_units"), as_of)

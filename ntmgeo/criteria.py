@@ -108,16 +108,16 @@ class CriteriaSet:
         for ind in self.indicators:
             if ind.id == indicator_id:
                 return ind
-        msg = f"criteria set '{self.id}' has no indicator '{indicator_id}'"
-        raise CriterionDataMissing(msg)
+        msg = "criteria set '{set}' has no indicator '{id}'"
+        raise CriterionDataMissing(msg, set=self.id, id=indicator_id)
 
     def criterion(self, criterion_id: str) -> Criterion:
         """Look up a criterion by id ("2")."""
         for crit in self.criteria:
             if crit.id == criterion_id:
                 return crit
-        msg = f"criteria set '{self.id}' has no criterion '{criterion_id}'"
-        raise CriterionDataMissing(msg)
+        msg = "criteria set '{set}' has no criterion '{id}'"
+        raise CriterionDataMissing(msg, set=self.id, id=criterion_id)
 
     def covers(self, date: dt.date | str) -> bool:
         """Whether the set's period includes ``date``."""
@@ -139,11 +139,13 @@ def _threshold(doc: dict[str, Any] | None, where: str) -> Threshold | None:
         return None
     kind = doc.get("kind")
     if kind not in ("numeric", "pass"):
-        raise CriterionDataMissing(f"{where}: threshold kind must be numeric or pass")
+        raise CriterionDataMissing("{where}: threshold kind must be numeric or pass",
+                                   where=where)
     if kind == "numeric" and (doc.get("op") not in (*_OPS, None) or doc.get("value") is None):
         # op may be null where the source prints a figure without a comparison ("90%"):
         # such a threshold is shown but never decides "met".
-        raise CriterionDataMissing(f"{where}: a numeric threshold needs a value and a known op")
+        raise CriterionDataMissing("{where}: a numeric threshold needs a value and a known op",
+                                   where=where)
     return Threshold(text=str(doc.get("text", "")), kind=kind, op=doc.get("op"),
                      value=doc.get("value"), unit=doc.get("unit"))
 
@@ -155,10 +157,10 @@ def _guidance(doc: dict[str, Any] | None, where: str) -> dict[str, Any] | None:
     if doc is None:
         return None
     if not isinstance(doc, dict) or not doc.get("source") or not doc.get("quotes"):
-        raise CriterionDataMissing(f"{where}: guidance needs a source and quotes")
+        raise CriterionDataMissing("{where}: guidance needs a source and quotes", where=where)
     rule = doc.get("rule")
     if rule is not None and not (isinstance(rule, dict) and rule.get("vi") and rule.get("en")):
-        raise CriterionDataMissing(f"{where}: guidance rule needs vi and en")
+        raise CriterionDataMissing("{where}: guidance rule needs vi and en", where=where)
     return {"source": str(doc["source"]), "quotes": [str(q) for q in doc["quotes"]],
             "rule": rule}
 
@@ -168,7 +170,7 @@ def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dic
     where = path.name
     for key in ("id", "level", "kind", "title", "period", "criteria"):
         if key not in doc:
-            raise CriterionDataMissing(f"{where}: missing '{key}'")
+            raise CriterionDataMissing("{where}: missing '{key}'", where=where, key=key)
     set_owners = owners.get(doc["id"], {})
     criteria, seen = [], set()
     for crit in doc["criteria"]:
@@ -178,7 +180,8 @@ def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dic
             for ind in crit["indicators"]:
                 iid = str(ind.get("id") or ind.get("printed_id"))
                 if iid in seen:
-                    raise CriterionDataMissing(f"{where}: indicator '{iid}' appears twice")
+                    raise CriterionDataMissing("{where}: indicator '{id}' appears twice",
+                                               where=where, id=iid)
                 seen.add(iid)
                 inds.append(Indicator(
                     id=iid, name=ind["name"], method=ind.get("method", "reported"),
@@ -231,7 +234,8 @@ def _catalogue(folder: str) -> dict[str, CriteriaSet]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         cset = _parse(doc, path, owners)
         if cset.id in sets:
-            raise CriterionDataMissing(f"{path.name}: set id '{cset.id}' is used twice")
+            raise CriterionDataMissing("{file}: set id '{id}' is used twice", file=path.name,
+                                       id=cset.id)
         sets[cset.id] = cset
     return sets
 
@@ -245,8 +249,8 @@ def load_set(set_id: str, folder: str | Path | None = None) -> CriteriaSet:
     """The criteria set ``set_id``."""
     sets = all_sets(folder)
     if set_id not in sets:
-        raise CriterionDataMissing(
-            f"criteria set '{set_id}' is not in the catalogue ({', '.join(sorted(sets))})")
+        raise CriterionDataMissing("criteria set '{id}' is not in the catalogue ({known})",
+                                   id=set_id, known=", ".join(sorted(sets)))
     return sets[set_id]
 
 
@@ -256,6 +260,6 @@ def set_for(level: str, date: dt.date | str, *, kind: str = "ntm",
     matches = [s for s in all_sets(folder).values()
                if s.level == level and s.kind == kind and s.covers(date)]
     if not matches:
-        raise CriterionDataMissing(
-            f"no '{kind}' criteria set for level '{level}' in force on {_iso(date)}")
+        raise CriterionDataMissing("no '{kind}' criteria set for level '{level}' in force on "
+                                   "{date}", kind=kind, level=level, date=_iso(date))
     return max(matches, key=lambda s: s.period[0] or "")

@@ -57,9 +57,8 @@ def zone_for_province(prov_code: str) -> Zone:
     try:
         return zones()[code]
     except KeyError:
-        msg = (f"province code '{prov_code}' is not in the VN-2000 zone table "
-               "(data/vn2000_zones.csv)")
-        raise CriterionDataMissing(msg) from None
+        msg = "province code '{code}' is not in the VN-2000 zone table (data/vn2000_zones.csv)"
+        raise CriterionDataMissing(msg, code=prov_code) from None
 
 
 def measure_crs_for_province(prov_code: str) -> str:

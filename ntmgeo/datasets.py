@@ -31,8 +31,8 @@ def get_path(name: str) -> Path:
     """Folder of sample ``name``; a helpful error lists the available ones."""
     folder = share_path("data", name)
     if not (folder / "sample.yml").is_file():
-        msg = f"no sample '{name}' (available: {', '.join(available()) or 'none'})"
-        raise InputError(msg)
+        msg = "no sample '{name}' (available: {known})"
+        raise InputError(msg, name=name, known=", ".join(available()) or "none")
     return folder
 
 
@@ -51,8 +51,8 @@ def _typed(table: str, row: dict[str, Any], where: str) -> dict[str, Any]:
         try:
             out[key] = convert_value(fld, value)
         except (ValueError, TypeError):
-            raise InputError(f"value {value!r} is not of type {kinds[key]}", path=where,
-                             field=key) from None
+            raise InputError("value {value} is not of type {type}", path=where,
+                             field=key, value=repr(value), type=kinds[key]) from None
     return out
 
 
@@ -108,7 +108,7 @@ def build_sample(path: str | os.PathLike[str], name: str, *, prov_code: str | No
 
     def refuse_existing() -> None:
         if target.exists() and not overwrite:
-            raise StoreError(f"{target}: already exists (use --force to replace it)")
+            raise StoreError("{path}: already exists", path=target, hint="force")
 
     refuse_existing()
     with atomic_path(target) as tmp:

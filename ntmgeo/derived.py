@@ -21,7 +21,8 @@ from . import status as status_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
 from .indicators import roads as roads_ind
-from .store import Store
+from .snapshot import ensure
+from .store import StoreReader
 
 __all__ = ["export_layers", "greening_lines"]
 
@@ -65,7 +66,7 @@ STRETCH_FIELDS = [
 ]
 
 
-def _communes(store: Store, as_of: str) -> gpd.GeoDataFrame:
+def _communes(store: StoreReader, as_of: str) -> gpd.GeoDataFrame:
     units = store.read_layer("admin_units")
     communes = units_mod.valid_on(units, as_of, level="commune")
     try:
@@ -135,7 +136,7 @@ def greening_lines(doc: dict[str, Any], lines: gpd.GeoDataFrame) -> gpd.GeoDataF
                             crs=lines.crs)
 
 
-def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFrame, ...]:
+def _roads_and_stretches(store: StoreReader, as_of: str | None) -> tuple[gpd.GeoDataFrame, ...]:
     crs = store.measure_crs
     roads = greening_mod.district_roads(store.read_layer("roads"))
     empty_cols = [f["name"] for f in ROAD_FIELDS]
@@ -166,10 +167,12 @@ def _roads_and_stretches(store: Store, as_of: str | None) -> tuple[gpd.GeoDataFr
             stretches, gaps)
 
 
-def export_layers(store: Store, *, as_of: str | None = None) -> dict[str, Any]:
+def export_layers(store: StoreReader, *, as_of: str | None = None) -> dict[str, Any]:
     """The derived layers as ``{name: (GeoDataFrame, field spec, title)}`` for
-    :mod:`ntmgeo.export` (``extra_layers``).
+    :mod:`ntmgeo.export` (``extra_layers``). ``store`` may be a
+    :class:`~ntmgeo.snapshot.Snapshot` (each layer is read once).
     """
+    store = ensure(store)
     day = as_of or status_mod.default_as_of(store)
     roads, stretches, gaps = _roads_and_stretches(store, as_of)
     return {

@@ -157,8 +157,8 @@ def encode_tcvn3(text: str) -> bytes:
         elif ord(ch) < 0x80 and ord(ch) not in _TCVN3_LOW:
             out.append(ord(ch))
         else:
-            msg = f"character {n} ({ch!r}, U+{ord(ch):04X}) has no TCVN3 code"
-            raise InputError(msg)
+            msg = "character {n} ({char}, U+{code}) has no TCVN3 code"
+            raise InputError(msg, n=n, char=repr(ch), code=f"{ord(ch):04X}")
     return bytes(out)
 
 
@@ -188,9 +188,8 @@ def decode_cp1258(data: bytes | str) -> str:
     try:
         text = raw.decode("cp1258")
     except UnicodeDecodeError as exc:
-        msg = (f"byte 0x{raw[exc.start]:02X} at position {exc.start + 1} is not defined in "
-               "Windows-1258")
-        raise InputError(msg) from None
+        msg = "byte 0x{byte} at position {n} is not defined in Windows-1258"
+        raise InputError(msg, byte=f"{raw[exc.start]:02X}", n=exc.start + 1) from None
     return unicodedata.normalize("NFC", text)
 
 
@@ -215,8 +214,8 @@ def encode_cp1258(text: str) -> bytes:
         try:
             out += base.encode("cp1258") + tones.encode("cp1258")
         except UnicodeEncodeError:
-            msg = f"character {n} ({ch!r}, U+{ord(ch):04X}) has no Windows-1258 form"
-            raise InputError(msg) from None
+            msg = "character {n} ({char}, U+{code}) has no Windows-1258 form"
+            raise InputError(msg, n=n, char=repr(ch), code=f"{ord(ch):04X}") from None
     return bytes(out)
 
 
@@ -340,8 +339,8 @@ def _normalise_name(encoding: str) -> str:
                "1258": "cp1258", "tcvn3": "tcvn3", "abc": "tcvn3", "tcvn": "tcvn3",
                "tcvn5712": "tcvn3", "vn3": "tcvn3"}
     if key not in aliases:
-        msg = f"unknown text encoding '{encoding}' (use one of: {', '.join(ENCODINGS)})"
-        raise InputError(msg)
+        msg = "unknown text encoding '{encoding}' (use one of: {known})"
+        raise InputError(msg, encoding=encoding, known=", ".join(ENCODINGS))
     return aliases[key]
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from . import ingest
 from .crs import measure_crs_for_data
-from .store import Store
+from .snapshot import ensure
+from .store import StoreReader
 
 __all__ = ["district_roads", "from_files", "from_frames", "from_store"]
 
@@ -46,11 +47,12 @@ def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
                                 surveys, crs=crs, **options)
 
 
-def from_store(store: Store, *, as_of: str | None = None, dist_code: str | None = None,
+def from_store(store: StoreReader, *, as_of: str | None = None, dist_code: str | None = None,
                **options: Any) -> dict[str, Any]:
     """Greening from a store's roads (of one district if ``dist_code``) and surveys (those
-    dated on or before ``as_of``).
+    dated on or before ``as_of``). ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`.
     """
+    store = ensure(store)
     roads = store.read_layer("roads")
     surveys = store.read_layer("surveys")
     if as_of is not None:

@@ -1,12 +1,17 @@
-"""User-facing words in Vietnamese (default) and English."""
+"""User-facing words in Vietnamese (default) and English: the CLI's words (:data:`_MESSAGES`,
+:func:`t`), numbers written the Vietnamese way, and error messages rendered through the gettext
+catalogue (:func:`describe_error`, :func:`render`).
+"""
 
 from __future__ import annotations
 
-import re
+from functools import cache
+from importlib.resources import files
 
 from . import settings
+from ._errors import InputError, Message
 
-__all__ = ["beside_no_road_text", "describe_error", "number", "t"]
+__all__ = ["beside_no_road_text", "describe_error", "number", "render", "t"]
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "error": {"vi": "Lỗi", "en": "Error"},
@@ -163,104 +168,56 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-# One-line error reasons in Vietnamese: (English pattern, Vietnamese template). The English text
-# is what the library raises; the CLI and the web show the Vietnamese one by default.
-_REASONS: list[tuple[str, str]] = [
-    (r"required value is missing", "thiếu giá trị bắt buộc"),
-    (r"required value is missing \(the file has no column (?P<c>.+)\)",
-     "thiếu giá trị bắt buộc (tệp không có cột {c})"),
-    (r"value (?P<v>.+) is not one of: (?P<l>.+)", "giá trị {v} không thuộc danh sách: {l}"),
-    (r"value (?P<v>.+) is not a whole number(?P<r>.*)", "giá trị {v} không phải số nguyên{r}"),
-    (r"value (?P<v>.+) is not a number(?P<r>.*)", "giá trị {v} không phải số{r}"),
-    (r"value (?P<v>.+) is not a date \(YYYY-MM-DD or DD/MM/YYYY\)",
-     "giá trị {v} không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)"),
-    (r"value (?P<v>.+) is not true/false \(có/không\)", "giá trị {v} không phải có/không"),
-    (r"has no geometry", "không có hình học"),
-    (r"has an empty geometry", "hình học rỗng"),
-    (r"geometry is (?P<g>\w+), layer '(?P<l>\w+)' takes (?P<t>.+)",
-     "hình học là {g}, lớp '{l}' chỉ nhận {t}"),
-    (r"invalid geometry \((?P<r>.+)\)", "hình học không hợp lệ ({r})"),
-    (r"lies outside Vietnam \((?P<b>.+)\): is the file's CRS right\?",
-     "nằm ngoài lãnh thổ Việt Nam ({b}): hệ tọa độ của tệp có đúng không?"),
-    (r"duplicate identity \((?P<i>.+)\): features (?P<a>\d+) and (?P<b>\d+)",
-     "trùng định danh ({i}): đối tượng {a} và {b}"),
-    (r"parts of \((?P<i>.+)\) disagree: (?P<r>.+)", "các đoạn của ({i}) không khớp nhau: {r}"),
-    (r"a feature with \((?P<i>.+)\) is already stored in layer '(?P<l>\w+)' "
-     r"\(use --replace to replace the layer\)",
-     "đã có đối tượng ({i}) trong lớp '{l}' (dùng --replace để thay toàn bộ lớp)"),
-    (r"file not found", "không tìm thấy tệp"),
-    (r"folder does not exist", "thư mục không tồn tại"),
-    (r"file is empty", "tệp rỗng"),
-    (r"file is (?P<n>\d+) MiB, larger than the limit of (?P<m>\d+) MiB",
-     "tệp {n} MiB, vượt giới hạn {m} MiB"),
-    (r"cannot be read \((?P<r>.+)\)", "không đọc được ({r})"),
-    (r"has no CRS \(no \.prj or CRS declaration\): give it with --crs EPSG:XXXX",
-     "không có hệ tọa độ (thiếu tệp .prj): khai báo bằng --crs EPSG:XXXX"),
-    (r"unsupported file type '(?P<x>.*)' \(supported: (?P<l>.+)\)",
-     "không hỗ trợ loại tệp '{x}' (hỗ trợ: {l})"),
-    (r"contains no features", "không có đối tượng nào"),
-    (r"GPX holds no track, route or waypoint with coordinates",
-     "tệp GPX không có vết, tuyến hay điểm nào có tọa độ"),
-    (r"unknown layer '(?P<x>\w+)' \(layers: (?P<l>.+)\)", "không có lớp '{x}' (các lớp: {l})"),
-    (r"archive member '(?P<m>.+)' has an unsafe path",
-     "tệp '{m}' trong tệp nén có đường dẫn không an toàn"),
-    (r"archive holds no shapefile \(\.shp\)", "tệp nén không chứa shapefile (.shp)"),
-    (r"(?P<p>.+): no store here \(create one with '(?P<c>.+)'\)",
-     "{p}: không có kho dữ liệu (tạo bằng '{c}')"),
-    # malformed files and geometry (ntmgeo.io)
-    ((r"cannot be read: not an? (?P<f>GPX|KML|GeoJSON|GeoPackage|shapefile)(?: file)? "
-      r"\(its content does not match its extension\)"),
-     "không đọc được: không phải tệp {f} (nội dung không khớp với đuôi tệp)"),
-    (r"cannot be read: file is truncated", "không đọc được: tệp bị cắt cụt (thiếu phần cuối)"),
-    (r"cannot be read: the (?P<x>\.shp|\.shx|\.dbf) file is truncated",
-     "không đọc được: tệp {x} bị cắt cụt (thiếu phần cuối)"),
-    ((r"cannot be read: the (?P<x>\.shx|\.dbf) file is missing "
-      r"\(a shapefile needs \.shp, \.shx and \.dbf\)"),
-     "không đọc được: thiếu tệp {x} (shapefile cần đủ .shp, .shx và .dbf)"),
-    (r"line has only (?P<n>\d+) point \(a line needs at least 2\)",
-     "hình học dạng đường chỉ có {n} điểm (một đường cần ít nhất 2 điểm)"),
-    (r"line part (?P<k>\d+) has only (?P<n>\d+) point \(a line needs at least 2\)",
-     "phần {k} của hình học dạng đường chỉ có {n} điểm (một đường cần ít nhất 2 điểm)"),
-    (r"ring has (?P<n>\d+) points? \(a ring needs at least 4, closed\)",
-     "vòng của đa giác chỉ có {n} điểm (một vòng cần ít nhất 4 điểm, khép kín)"),
-    (r"ring (?P<k>\d+) has (?P<n>\d+) points? \(a ring needs at least 4, closed\)",
-     "vòng thứ {k} của đa giác chỉ có {n} điểm (một vòng cần ít nhất 4 điểm, khép kín)"),
-    (r"ring is not closed \(its last point differs from its first\)",
-     "vòng của đa giác không khép kín (điểm cuối khác điểm đầu)"),
-    (r"ring (?P<k>\d+) is not closed \(its last point differs from its first\)",
-     "vòng thứ {k} của đa giác không khép kín (điểm cuối khác điểm đầu)"),
-    (r"geometry cannot be decoded \((?P<r>.+)\)", "không giải mã được hình học ({r})"),
-    (r"not valid WKT", "không phải WKT hợp lệ"),
-    (r"not a readable ZIP archive \((?P<r>.+)\)", "không phải tệp nén ZIP đọc được ({r})"),
-    (r"archive lacks (?P<x>.+)", "tệp nén thiếu {x}"),
-]
+# ----------------------------------------------------------------------- error messages
+# An error carries a message id (its English template) and parameters
+# (:class:`ntmgeo._errors.Message`); the words in each language are in the gettext catalogue
+# ntmgeo/locale/<lang>/LC_MESSAGES/ntmgeo.po, read once with Babel. A message the catalogue
+# lacks is given in English (tests/test_messages.py sees that none does).
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    """``{msgid: msgstr}`` of the error messages in ``lang`` (empty for a language without a
+    catalogue).
+    """
+    from babel.messages.pofile import read_po
+
+    po = files("ntmgeo").joinpath("locale", lang, "LC_MESSAGES", "ntmgeo.po")
+    if not po.is_file():
+        return {}
+    with po.open("rb") as fh:
+        catalogue = read_po(fh, locale=lang, domain="ntmgeo")
+    return {m.id: m.string for m in catalogue
+            if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+            and not m.fuzzy}
 
 
-def reason(text: str, lang: str | None = None) -> str:
-    """An error reason in ``lang``: Vietnamese where the pattern is known, else as raised."""
-    if (lang or settings.lang) != "vi":
-        return text
-    for pattern, template in _REASONS:
-        match = re.fullmatch(pattern, text)
-        if match:
-            return template.format(**match.groupdict())
-    return text
+def render(message: Message | str, lang: str | None = None) -> str:
+    """A message (or a bare message id) in ``lang`` (default ``settings.lang``), formatted with
+    its parameters.
+    """
+    if isinstance(message, str):
+        message = Message(message)
+    table = _catalogue(lang or settings.lang)
+    return message.render(lambda msgid: table.get(msgid, msgid))
 
 
 def describe_error(exc: Exception, lang: str | None = None) -> str:
-    """One line for an ntmgeo error: where (file, feature, field) and why, in ``lang``."""
+    """One line for an ntmgeo error: where (file, feature, field) and why, in ``lang``.
+
+    The line names no command-line flag or form field: a shell adds its own words for the
+    error's ``hint`` (the CLI: ``--crs EPSG:XXXX``; the web upload: its CRS field).
+    """
     lang = lang or settings.lang
-    path = getattr(exc, "path", None)
-    feature = getattr(exc, "feature", None)
-    field = getattr(exc, "field", None)
-    why = getattr(exc, "reason", None)
-    if why is None:
-        return reason(str(exc), lang)
+    message = getattr(exc, "message", None)
+    if not isinstance(message, Message):
+        return str(exc)
+    why = render(message, lang)
+    if not isinstance(exc, InputError):
+        return why
     words = {"feature": "đối tượng", "field": "trường"} if lang == "vi" else \
         {"feature": "feature", "field": "field"}
-    where = [str(path)] if path is not None else []
-    if feature is not None:
-        where.append(f"{words['feature']} {feature}")
-    if field is not None:
-        where.append(f"{words['field']} '{field}'")
-    return ": ".join([*where, reason(why, lang)])
+    where = [str(exc.path)] if exc.path is not None else []
+    if exc.feature is not None:
+        where.append(f"{words['feature']} {exc.feature}")
+    if exc.field is not None:
+        where.append(f"{words['field']} '{exc.field}'")
+    return ": ".join([*where, why])

@@ -26,7 +26,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from . import settings
-from ._errors import CRSError, GeometryError, InputError
+from ._errors import CRSError, GeometryError, InputError, Message
 from ._malformed import _check_rings, _check_shapefile, _translating, _wkt_problem
 
 __all__ = ["check_archive", "detect_format", "read_features", "to_storage_crs"]
@@ -54,8 +54,8 @@ def detect_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(set(FORMATS)))
-        msg = f"unsupported file type '{path.suffix}' (supported: {known})"
-        raise InputError(msg, path=str(path))
+        raise InputError("unsupported file type '{ext}' (supported: {known})", path=str(path),
+                         ext=path.suffix, known=known)
     return fmt
 
 
@@ -73,9 +73,8 @@ def _check_size(path: Path, limit: int | None) -> None:
         raise InputError("is not a file", path=str(path))
     size = path.stat().st_size
     if limit is not None and size > limit:
-        msg = (f"file is {size / 2**20:.0f} MiB, larger than the limit of "
-               f"{limit / 2**20:.0f} MiB")
-        raise InputError(msg, path=str(path))
+        msg = "file is {size:.0f} MiB, larger than the limit of {limit:.0f} MiB"
+        raise InputError(msg, path=str(path), size=size / 2**20, limit=limit / 2**20)
     if size == 0:
         raise InputError("file is empty", path=str(path))
 
@@ -91,28 +90,30 @@ def check_archive(path: Path) -> list[str]:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"not a readable ZIP archive ({exc})", path=str(path)) from None
+        raise InputError("not a readable ZIP archive ({reason})", path=str(path),
+                         reason=str(exc)) from None
     if len(infos) > settings.max_archive_members:
-        msg = f"archive holds {len(infos)} members (limit {settings.max_archive_members})"
-        raise InputError(msg, path=str(path))
+        msg = "archive holds {n} members (limit {limit})"
+        raise InputError(msg, path=str(path), n=len(infos), limit=settings.max_archive_members)
     total = 0
     for info in infos:
         name = info.filename
         pure = PurePosixPath(name.replace("\\", "/"))
         drive = bool(pure.parts) and ":" in pure.parts[0]
         if pure.is_absolute() or ".." in pure.parts or drive:
-            raise InputError(f"archive member '{name}' has an unsafe path", path=str(path))
+            raise InputError("archive member '{member}' has an unsafe path", path=str(path),
+                             member=name)
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise InputError(f"archive member '{name}' is a link", path=str(path))
+            raise InputError("archive member '{member}' is a link", path=str(path), member=name)
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1_000_000 and ratio > settings.max_archive_ratio:
-            msg = f"archive member '{name}' expands {ratio:.0f}× (a decompression bomb?)"
-            raise InputError(msg, path=str(path))
+            msg = "archive member '{member}' expands {ratio:.0f}× (a decompression bomb?)"
+            raise InputError(msg, path=str(path), member=name, ratio=ratio)
     if total > settings.max_input_bytes:
-        msg = (f"archive expands to {total / 2**20:.0f} MiB, larger than the limit of "
-               f"{settings.max_input_bytes / 2**20:.0f} MiB")
-        raise InputError(msg, path=str(path))
+        msg = "archive expands to {size:.0f} MiB, larger than the limit of {limit:.0f} MiB"
+        raise InputError(msg, path=str(path), size=total / 2**20,
+                         limit=settings.max_input_bytes / 2**20)
     return [i.filename for i in infos]
 
 
@@ -125,13 +126,14 @@ def _zip_target(path: Path, layer: str | None) -> str:
         raise InputError("archive holds no shapefile (.shp)", path=str(path))
     if len(shps) > 1:
         names = ", ".join(PurePosixPath(s).stem for s in shps)
-        msg = f"archive holds several shapefiles ({names}): name one with --layer"
-        raise InputError(msg, path=str(path))
+        msg = "archive holds several shapefiles ({names})"
+        raise InputError(msg, path=str(path), names=names, hint="layer")
     shp = shps[0]
     stem = shp[:-4]
     for ext in (".shx", ".dbf"):
         if not any(m.lower() == (stem + ext).lower() for m in members):
-            raise InputError(f"archive lacks {PurePosixPath(stem).name}{ext}", path=str(path))
+            raise InputError("archive lacks {member}", path=str(path),
+                             member=f"{PurePosixPath(stem).name}{ext}")
     return f"/vsizip/{path.resolve()}/{shp}"
 
 
@@ -198,7 +200,8 @@ def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         reason = str(exc).splitlines()[0]
-        raise InputError(f"cannot be read as UTF-8 CSV ({reason})", path=str(path)) from None
+        raise InputError("cannot be read as UTF-8 CSV ({reason})", path=str(path),
+                         reason=reason) from None
     cols = list(df.columns)
     lon, lat = _find(cols, _LON), _find(cols, _LAT)
     x, y = _find(cols, _X), _find(cols, _Y)
@@ -216,20 +219,20 @@ def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
                 try:
                     shapely.from_wkt(text)
                 except shapely.errors.GEOSException:
-                    why = _wkt_problem(text) or "not valid WKT"
+                    why = _wkt_problem(text) or Message("not valid WKT")
                     raise GeometryError(why, path=str(path), feature=n, field=wkt) from None
             raise
         return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=crs)
     else:
-        msg = "CSV has no coordinate columns (lon/lat, x/y with --crs, or wkt)"
-        raise InputError(msg, path=str(path))
+        msg = "CSV has no coordinate columns (lon/lat, x/y with a CRS given, or wkt)"
+        raise InputError(msg, path=str(path), hint="crs")
     coords = []
     for n, (xv, yv) in enumerate(zip(xs, ys, strict=True), start=1):
         try:
             coords.append((float(str(xv).replace(",", ".")), float(str(yv).replace(",", "."))))
         except ValueError:
-            raise InputError(f"coordinates {xv!r}, {yv!r} are not numbers", path=str(path),
-                             feature=n) from None
+            raise InputError("coordinates {x}, {y} are not numbers", path=str(path),
+                             feature=n, x=repr(xv), y=repr(yv)) from None
     geoms = shapely.points(coords)
     return gpd.GeoDataFrame(df, geometry=geoms, crs=crs or default_crs)
 
@@ -264,8 +267,8 @@ def _read_legacy_text(target: str, path: Path, encoding: str | None) -> gpd.GeoD
         try:
             out[col] = raw[col].map(lambda v: decode(v) if isinstance(v, str) else v)
         except UnicodeDecodeError:
-            msg = f"field '{col}' is not UTF-8 text: give --encoding cp1258 or tcvn3"
-            raise InputError(msg, path=str(path)) from None
+            msg = "field '{name}' is not UTF-8 text"
+            raise InputError(msg, path=str(path), name=col, hint="encoding") from None
     return out
 
 
@@ -359,8 +362,8 @@ def _read_by_format(path: Path, fmt: str, layer: str | None, crs: str | None,
     elif fmt == "gpkg":
         names = [n for n, g in pyogrio.list_layers(str(path)) if g]
         if len(names) > 1:
-            msg = f"GeoPackage holds several layers ({', '.join(names)}): name one with --layer"
-            raise InputError(msg, path=str(path))
+            msg = "GeoPackage holds several layers ({names})"
+            raise InputError(msg, path=str(path), names=", ".join(names), hint="layer")
     return _pyogrio_read(str(path), path, **kwargs)
 
 
@@ -370,18 +373,17 @@ def _settle_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | None) -> gpd.GeoDa
         try:
             given = CRS.from_user_input(crs)
         except PyprojCRSError:
-            raise CRSError(f"unknown CRS '{crs}'", path=str(path)) from None
+            raise CRSError("unknown CRS '{crs}'", path=str(path), crs=crs) from None
         if given.is_deprecated:
-            raise CRSError(f"CRS '{crs}' is deprecated in the EPSG database: use its successor",
-                           path=str(path))
+            raise CRSError("CRS '{crs}' is deprecated in the EPSG database: use its successor",
+                           path=str(path), crs=crs)
     if gdf.crs is None:
         if given is None:
-            msg = "has no CRS (no .prj or CRS declaration): give it with --crs EPSG:XXXX"
-            raise CRSError(msg, path=str(path))
+            raise CRSError("has no CRS (no .prj or CRS declaration)", path=str(path), hint="crs")
         return gdf.set_crs(given, allow_override=True)
     if given is not None and not gdf.crs.equals(given):
-        msg = f"declares CRS {gdf.crs.to_string()} but --crs says {crs}"
-        raise CRSError(msg, path=str(path))
+        msg = "declares CRS {declared} but the CRS given is {given}"
+        raise CRSError(msg, path=str(path), declared=gdf.crs.to_string(), given=crs)
     return gdf
 
 
@@ -392,7 +394,7 @@ def to_storage_crs(gdf: gpd.GeoDataFrame, *, path: str = "<input>") -> gpd.GeoDa
     try:
         out = gdf.to_crs(settings.storage_crs)
     except (PyprojCRSError, ValueError) as exc:
-        raise CRSError(f"cannot be reprojected ({exc})", path=path) from None
+        raise CRSError("cannot be reprojected ({reason})", path=path, reason=str(exc)) from None
     coords = shapely.get_coordinates(out.geometry.values)
     if not np.isfinite(coords).all():
         raise CRSError("coordinates do not transform (wrong CRS?)", path=path)

@@ -27,7 +27,14 @@ import shapely
 import yaml
 
 from . import settings
-from ._errors import DuplicateIdentityError, GeometryError, InputError, LayerSchemaError
+from ._errors import (
+    N_,
+    DuplicateIdentityError,
+    GeometryError,
+    InputError,
+    LayerSchemaError,
+    Message,
+)
 from ._resources import share_path
 from .codes import fold_many
 from .values import is_missing
@@ -81,8 +88,8 @@ class LayerSchema:
         for f in self.fields:
             if f.name == name:
                 return f
-        msg = f"layer '{self.name}' has no field '{name}'"
-        raise LayerSchemaError(msg)
+        raise LayerSchemaError("layer '{layer}' has no field '{name}'", layer=self.name,
+                               name=name)
 
     @property
     def field_names(self) -> list[str]:
@@ -96,8 +103,8 @@ class LayerSchema:
         try:
             spec = self.profiles[name]
         except KeyError:
-            msg = f"layer '{self.name}' has no profile '{name}'"
-            raise LayerSchemaError(msg) from None
+            raise LayerSchemaError("layer '{layer}' has no profile '{name}'", layer=self.name,
+                                   name=name) from None
         keep = set(spec["fields"])
         fields = tuple(replace(f, required=f.name in spec["required"])
                        for f in self.fields if f.name in keep)
@@ -120,28 +127,29 @@ def _check_semantics(doc: dict[str, Any], where: str) -> None:
     for label, values in (("field name", names), ("shapefile name", shp)):
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
-            msg = f"{where}: duplicate {label}(s) {', '.join(dupes)}"
-            raise LayerSchemaError(msg)
+            msg = ("{where}: duplicate field name(s) {names}" if label == "field name"
+                   else "{where}: duplicate shapefile name(s) {names}")
+            raise LayerSchemaError(msg, where=where, names=", ".join(dupes))
     for ident in doc["identity"]:
         if ident not in names:
-            msg = f"{where}: identity field '{ident}' is not a field"
-            raise LayerSchemaError(msg)
+            msg = "{where}: identity field '{name}' is not a field"
+            raise LayerSchemaError(msg, where=where, name=ident)
     for f in doc["fields"]:
         if f.get("allowed") and f["type"] not in ("text", "list"):
-            msg = f"{where}: field '{f['name']}' has allowed values but type {f['type']}"
-            raise LayerSchemaError(msg)
+            msg = "{where}: field '{name}' has allowed values but type {type}"
+            raise LayerSchemaError(msg, where=where, name=f["name"], type=f["type"])
     if doc.get("id_prefix") and len(doc["identity"]) != 1:
-        msg = f"{where}: id_prefix needs a single-field identity"
-        raise LayerSchemaError(msg)
+        raise LayerSchemaError("{where}: id_prefix needs a single-field identity", where=where)
     for profile, spec in doc.get("profiles", {}).items():
         unknown = sorted(set(spec["fields"]) - set(names))
         if unknown or not set(spec["required"]) <= set(spec["fields"]):
-            msg = (f"{where}: profile '{profile}': every field must be a field and every "
-                   f"required one among its fields ({', '.join(unknown) or 'required'})")
-            raise LayerSchemaError(msg)
+            msg = ("{where}: profile '{profile}': every field must be a field and every "
+                   "required one among its fields ({names})")
+            raise LayerSchemaError(msg, where=where, profile=profile,
+                                   names=", ".join(unknown) or "required")
         if not set(doc["identity"]) <= set(spec["fields"]):
-            msg = f"{where}: profile '{profile}' must read the identity fields"
-            raise LayerSchemaError(msg)
+            msg = "{where}: profile '{profile}' must read the identity fields"
+            raise LayerSchemaError(msg, where=where, profile=profile)
 
 
 def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
@@ -151,8 +159,8 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
     if errors:
         err = errors[0]
         path = "/".join(str(p) for p in err.path) or "(top)"
-        msg = f"{where}: {path}: {err.message}"
-        raise LayerSchemaError(msg)
+        raise LayerSchemaError("{where}: {path}: {reason}", where=where, path=path,
+                               reason=err.message)
     _check_semantics(doc, where)
     fields = tuple(
         Field(
@@ -193,8 +201,8 @@ def _read_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as fh:
             return yaml.safe_load(fh)
     except yaml.YAMLError as exc:
-        msg = f"{path.name}: not valid YAML: {str(exc).splitlines()[0]}"
-        raise LayerSchemaError(msg) from None
+        raise LayerSchemaError("{file}: not valid YAML: {reason}", file=path.name,
+                               reason=str(exc).splitlines()[0]) from None
 
 
 @cache
@@ -203,12 +211,12 @@ def load_schema(name: str) -> LayerSchema:
     path = _schema_dir() / f"{name}.yml"
     if name.startswith("_") or not path.is_file():
         known = ", ".join(s for s in layer_names())
-        msg = f"unknown layer '{name}' (layers: {known})"
-        raise LayerSchemaError(msg)
+        raise LayerSchemaError("unknown layer '{name}' (layers: {known})", name=name,
+                               known=known)
     schema = parse_schema(_read_yaml(path), where=path.name)
     if schema.name != name:
-        msg = f"{path.name}: declares name '{schema.name}', expected '{name}'"
-        raise LayerSchemaError(msg)
+        msg = "{file}: declares name '{declared}', expected '{name}'"
+        raise LayerSchemaError(msg, file=path.name, declared=schema.name, name=name)
     return schema
 
 
@@ -335,13 +343,18 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "list": _to_list,
 }
 
+# the message of a value that is not of its field's type, and of one outside its limits
 _TYPE_WORDS = {
-    "text": "text",
-    "integer": "a whole number",
-    "real": "a number",
-    "date": "a date (YYYY-MM-DD or DD/MM/YYYY)",
-    "boolean": "true/false (có/không)",
-    "list": "a list separated by '|'",
+    "text": N_("value {value} is not text"),
+    "integer": N_("value {value} is not a whole number"),
+    "real": N_("value {value} is not a number"),
+    "date": N_("value {value} is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
+    "boolean": N_("value {value} is not true/false (có/không)"),
+    "list": N_("value {value} is not a list separated by '|'"),
+}
+_TYPE_WORDS_BETWEEN = {
+    "integer": N_("value {value} is not a whole number between {minimum} and {maximum}"),
+    "real": N_("value {value} is not a number between {minimum} and {maximum}"),
 }
 
 
@@ -370,39 +383,38 @@ def _describe(schema: LayerSchema, row: pd.Series, label: Any) -> str:
     return f"{label} ({', '.join(parts)})" if parts else str(label)
 
 
-def _bad_value(f: Field, value: Any) -> str:
+def _bad_value(f: Field, value: Any) -> Message:
     if f.allowed:
-        allowed = ", ".join(f.allowed)
-        return f"value {value!r} is not one of: {allowed}"
-    limits = ""
+        return Message("value {value} is not one of: {allowed}", value=repr(value),
+                       allowed=", ".join(f.allowed))
     if f.minimum is not None or f.maximum is not None:
-        limits = f" between {f.minimum} and {f.maximum}"
-    return f"value {value!r} is not {_TYPE_WORDS[f.type]}{limits}"
+        msgid = _TYPE_WORDS_BETWEEN.get(f.type, _TYPE_WORDS[f.type])
+        return Message(msgid, value=repr(value), minimum=f.minimum, maximum=f.maximum)
+    return Message(_TYPE_WORDS[f.type], value=repr(value))
 
 
-def _check_geometry(schema: LayerSchema, geom: Any) -> str | None:
+def _check_geometry(schema: LayerSchema, geom: Any) -> Message | None:
     """Return why ``geom`` cannot be stored in the layer, or None when it can."""
     if geom is None:
-        return "has no geometry"
+        return Message("has no geometry")
     if geom.is_empty:
-        return "has an empty geometry"
+        return Message("has an empty geometry")
     gtype = geom.geom_type.removeprefix("Multi")
     if gtype not in schema.geometry_types:
         allowed = "/".join(schema.geometry_types)  # language-neutral: "LineString/Point"
-        return f"geometry is {geom.geom_type}, layer '{schema.name}' takes {allowed}"
+        return Message("geometry is {type}, layer '{layer}' takes {allowed}",
+                       type=geom.geom_type, layer=schema.name, allowed=allowed)
     if not geom.is_valid:
-        return f"invalid geometry ({shapely.is_valid_reason(geom)})"
+        return Message("invalid geometry ({reason})", reason=shapely.is_valid_reason(geom))
     return None
 
 
-def _check_bounds(geom: Any) -> str | None:
+def _check_bounds(geom: Any) -> Message | None:
     minx, miny, maxx, maxy = geom.bounds
     lo_x, lo_y, hi_x, hi_y = settings.vietnam_bounds
     if minx < lo_x or maxx > hi_x or miny < lo_y or maxy > hi_y:
-        return (
-            f"lies outside Vietnam (lon {minx:.6g}..{maxx:.6g}, lat {miny:.6g}..{maxy:.6g} "
-            "in WGS 84): is the file's CRS right?"
-        )
+        return Message("lies outside Vietnam ({bounds}): is the file's CRS right?",
+                       bounds=f"lon {minx:.6g}..{maxx:.6g}, lat {miny:.6g}..{maxy:.6g} in WGS 84")
     return None
 
 
@@ -455,8 +467,8 @@ def conform(
     if len(gdf) == 0:
         raise InputError("contains no features", path=source)
     if gdf.crs is None or not gdf.crs.equals(schema.storage_crs):
-        msg = f"internal: features must be in {schema.storage_crs} before conform()"
-        raise InputError(msg, path=source)
+        msg = "internal: features must be in {crs} before conform()"
+        raise InputError(msg, path=source, crs=schema.storage_crs)
     mapping = column_map(schema, [c for c in gdf.columns if c != gdf.geometry.name])
     table = pd.DataFrame(index=gdf.index)
     absent = set()
@@ -498,12 +510,12 @@ def _converter(f: Field) -> Any:
 
 def _convert_columns(schema: LayerSchema, table: pd.DataFrame,
                      absent: frozenset[str] | set[str] = frozenset()
-                     ) -> tuple[pd.DataFrame, list[tuple[int, str | None, str, str]]]:
+                     ) -> tuple[pd.DataFrame, list[tuple[int, str | None, Message, str]]]:
     """Convert every column (one pass per field); return the first problem of each field as
     (row position, field, message, kind). ``absent``: fields the input has no column for.
     """
     out = pd.DataFrame(index=table.index)
-    problems: list[tuple[int, str | None, str, str]] = []
+    problems: list[tuple[int, str | None, Message, str]] = []
     for f in schema.fields:
         column = table[f.name].astype(object)
         convert = _converter(f)
@@ -514,17 +526,18 @@ def _convert_columns(schema: LayerSchema, table: pd.DataFrame,
         if f.required:
             missing = next((i for i, v in enumerate(values) if v is None), None)
             if missing is not None:
-                message = "required value is missing"
+                message = Message("required value is missing")
                 if f.name in absent:
                     names = ", ".join(dict.fromkeys((f.name, f.shp_name, *f.aliases)))
-                    message += f" (the file has no column {names})"
+                    message = Message("required value is missing (the file has no column "
+                                      "{names})", names=names)
                 problems.append((missing, f.name, message, "value"))
         out[f.name] = pd.Series(values, index=table.index, dtype=object)
     return out, problems
 
 
 def _geometry_problems(schema: LayerSchema, geoms: gpd.GeoSeries
-                       ) -> list[tuple[int, str | None, str, str]]:
+                       ) -> list[tuple[int, str | None, Message, str]]:
     """The first feature whose geometry cannot be stored, if any (vectorised checks)."""
     arr = np.asarray(geoms.values, dtype=object)
     missing = shapely.is_missing(arr)
@@ -545,7 +558,7 @@ def _geometry_problems(schema: LayerSchema, geoms: gpd.GeoSeries
         return []
     first = int(bad[0])
     problem = _check_geometry(schema, arr[first]) or _check_bounds(arr[first])
-    return [(first, None, problem or "invalid geometry", "geometry")]
+    return [(first, None, problem or Message("invalid geometry"), "geometry")]
 
 
 def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -587,17 +600,18 @@ def _merge_or_reject_duplicates(
         first = idxs[0]
         ident = ", ".join(f"{k}={gdf.at[first, k]}" for k in schema.identity)  # as written
         if not schema.merge_parts:
-            msg = (f"duplicate identity ({ident}): features {position[first]} and "
-                   f"{position[idxs[1]]}")
-            raise DuplicateIdentityError(msg, path=source, feature=position[idxs[1]])
+            msg = "duplicate identity ({identity}): features {a} and {b}"
+            raise DuplicateIdentityError(msg, path=source, feature=position[idxs[1]],
+                                         identity=ident, a=position[first], b=position[idxs[1]])
         for idx in idxs[1:]:
             for col in others:
                 a, b = gdf.at[first, col], gdf.at[idx, col]
                 if not (_is_missing(a) and _is_missing(b)) and a != b:
-                    msg = (f"parts of ({ident}) disagree: feature {position[first]} has "
-                           f"{a!r}, feature {position[idx]} has {b!r}")
+                    msg = ("parts of ({identity}) disagree: feature {a} has {va}, "
+                           "feature {b} has {vb}")
                     raise DuplicateIdentityError(msg, path=source, feature=position[idx],
-                                                 field=col)
+                                                 field=col, identity=ident, a=position[first],
+                                                 va=repr(a), b=position[idx], vb=repr(b))
         merged = shapely.union_all(list(gdf.geometry.loc[idxs].values))
         keep[first] = _to_storage_geometry(
             schema, gpd.GeoSeries([shapely.line_merge(merged) if schema.storage_type ==

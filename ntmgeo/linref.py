@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ._errors import InputError
 from .codes import fold_many
 from .measure import projected
 
@@ -345,7 +346,8 @@ def parse_chainage(text: str) -> float:
     Raises
     ------
     ValueError
-        On anything else: the message quotes the text and the accepted forms. ``"3,7"`` is
+        On anything else (an :class:`~ntmgeo._errors.InputError`, a ``ValueError``): the
+        message quotes the text and the accepted forms. ``"3,7"`` is
         refused (a decimal comma or a thousands separator: metres or kilometres cannot be told).
 
     Examples
@@ -354,22 +356,22 @@ def parse_chainage(text: str) -> float:
     (4000.0, 106020.0, 3700.0)
     """
     if not isinstance(text, str):
-        msg = f"chainage must be text, got {type(text).__name__}"
-        raise ValueError(msg)  # noqa: TRY004 (callers read any unreadable chainage as bad input)
+        msg = "chainage must be text, got {type}"
+        raise InputError(msg, type=type(text).__name__)  # callers read it as bad input
     match = _CHAINAGE_RE.match(text)
     if match:
         km, metres = match.groups()
         extra = float(metres) if metres else 0.0
         if extra >= 1000:
-            msg = f"chainage {text!r}: the metres after '+' must be under 1000"
-            raise ValueError(msg)
+            raise InputError("chainage {text}: the metres after '+' must be under 1000",
+                             text=repr(text))
         return int(km) * 1000.0 + extra
     match = _METRES_RE.match(text)
     if match:
         return float(match.group(1))
-    msg = (f"cannot read {text!r} as chainage: write Km<km>+<metres> (Km4+00, Km106+020) "
+    msg = ("cannot read {text} as chainage: write Km<km>+<metres> (Km4+00, Km106+020) "
            "or plain metres with a decimal point (3700, 3700.5)")
-    raise ValueError(msg)
+    raise InputError(msg, text=repr(text))
 
 
 def chainage_label(from_m: float, to_m: float) -> str:

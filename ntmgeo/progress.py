@@ -15,7 +15,8 @@ from typing import Any
 from . import greening as greening_mod
 from . import status as status_mod
 from ._errors import CriterionDataMissing
-from .store import Store
+from .snapshot import ensure
+from .store import StoreReader
 
 __all__ = ["from_store", "greening_by_month", "indicators_by_quarter", "overdue",
            "period_ends"]
@@ -43,10 +44,11 @@ def period_ends(start: str | dt.date, end: str | dt.date, *, months: int) -> lis
     return out
 
 
-def greening_by_month(store: Store, *, until: str | None = None) -> list[dict[str, Any]]:
+def greening_by_month(store: StoreReader, *, until: str | None = None) -> list[dict[str, Any]]:
     """Tree-lined km and ratio of the district roads at the end of each month, from the first
     survey to ``until`` (default: the latest survey).
     """
+    store = ensure(store)
     dates = store.read_layer("surveys")["survey_date"].dropna().astype(str)
     if dates.empty:
         return []
@@ -59,11 +61,12 @@ def greening_by_month(store: Store, *, until: str | None = None) -> list[dict[st
     return out
 
 
-def indicators_by_quarter(store: Store, *, start: str, until: str, level: str = "district",
+def indicators_by_quarter(store: StoreReader, *, start: str, until: str, level: str = "district",
                           unit: str | None = None) -> list[dict[str, Any]]:
     """Indicators and criteria met at the end of each quarter between two dates (a quarter
     in which no unit of the level is valid, e.g. a district after 30/6/2025, says so).
     """
+    store = ensure(store)
     out = []
     for day in period_ends(start, until, months=3):
         try:
@@ -78,10 +81,11 @@ def indicators_by_quarter(store: Store, *, start: str, until: str, level: str = 
     return out
 
 
-def overdue(store: Store, *, as_of: str) -> list[dict[str, Any]]:
+def overdue(store: StoreReader, *, as_of: str) -> list[dict[str, Any]]:
     """Works not completed whose deadline has passed on ``as_of``: sites with a deadline, and
     unmet reported indicators with a deadline. Latest deadline first is the least overdue.
     """
+    store = ensure(store)
     items = []
     sites = store.read_layer("sites")
     for _, site in sites.iterrows():
@@ -107,13 +111,15 @@ def overdue(store: Store, *, as_of: str) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: (-i["days_late"], i["kind"], str(i["id"])))
 
 
-def from_store(store: Store, as_of: str | None = None, *,
+def from_store(store: StoreReader, as_of: str | None = None, *,
                since: str | None = None) -> dict[str, Any]:
     """The progress document of ``store`` on ``as_of`` (default: the store's latest reported
     date, as ``ntmgeo status``): ``greening_by_month`` up to the date,
     ``indicators_by_quarter`` from ``since`` (default: a year before) to the date, and the
-    works ``overdue`` on it.
+    works ``overdue`` on it. ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`; the
+    statuses and greenings of every period share one, so each layer is read once.
     """
+    store = ensure(store)
     day = as_of or status_mod.default_as_of(store)
     start = since or (_day(day) - dt.timedelta(days=365)).isoformat()
     return {"as_of": day,

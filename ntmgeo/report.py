@@ -44,6 +44,7 @@ from . import status as status_mod
 from ._errors import InputError
 from ._files import FileFormat, atomic_path
 from .criteria import load_set
+from .snapshot import ensure
 
 __all__ = ["FORMATS", "commune_rows", "criteria_table_rows", "headings", "to_csv", "to_xlsx",
            "write", "write_csv", "write_xlsx"]
@@ -477,8 +478,10 @@ def write_xlsx(store: Any, out: str | os.PathLike[str], *, level: str = "distric
                source: str = "all") -> Path:
     """The criteria workbook of a store: the table of :func:`ntmgeo.status.from_store`
     (same arguments) and, for a unit's document, the "Tiến độ" sheet of
-    :func:`ntmgeo.progress.from_store` on the document's date (:func:`to_xlsx`).
+    :func:`ntmgeo.progress.from_store` on the document's date (:func:`to_xlsx`); both read
+    one snapshot of the store (:mod:`ntmgeo.snapshot`).
     """
+    store = ensure(store)
     doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
     progress = None if _is_commune_doc(doc) else progress_mod.from_store(store, doc["as_of"])
     return to_xlsx(doc, out, progress=progress)
@@ -511,5 +514,6 @@ def write(store: Any, fmt: str, out: str | os.PathLike[str], **options: Any) -> 
     """
     spec = FORMATS.get(fmt)
     if spec is None:
-        raise InputError(f"unknown table format '{fmt}' (formats: {', '.join(FORMATS)})")
+        raise InputError("unknown table format '{fmt}' (formats: {known})", fmt=fmt,
+                         known=", ".join(FORMATS))
     return spec.writer(store, out, **options)

@@ -18,7 +18,8 @@ from . import units as units_mod
 from ._errors import CriterionDataMissing
 from .computed import ComputedValue, compute_all
 from .criteria import CriteriaSet, Indicator
-from .store import Store
+from .snapshot import ensure
+from .store import Store, StoreReader
 from .values import json_clean
 
 __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
@@ -253,22 +254,28 @@ def _pick_unit(units: pd.DataFrame, level: str, as_of: str, code: str | None) ->
     if code is not None:
         valid = valid[valid["code"] == code]
     if valid.empty:
-        which = f"unit {code}" if code else f"no {level}"
-        msg = f"{which} valid on {as_of} in the store" + (
-            " (districts stopped operating on 30/6/2025)" if level == "district" else "")
-        raise CriterionDataMissing(msg)
+        if level == "district":
+            msg = ("no unit {code} valid on {as_of} in the store (districts stopped operating "
+                   "on 30/6/2025)" if code else "no district valid on {as_of} in the store "
+                   "(districts stopped operating on 30/6/2025)")
+        else:
+            msg = ("no unit {code} valid on {as_of} in the store" if code
+                   else "no {level} valid on {as_of} in the store")
+        raise CriterionDataMissing(msg, code=code, level=level, as_of=as_of)
     if len(valid) > 1:
         codes = ", ".join(valid["code"].astype(str))
-        raise CriterionDataMissing(f"several {level} units on {as_of} ({codes}): give --unit")
+        raise CriterionDataMissing("several {level} units on {as_of} ({codes})", level=level,
+                                   as_of=as_of, codes=codes, hint="unit")
     return valid.iloc[0]
 
 
-def default_as_of(store: Store, level: str | None = None) -> str:
+def default_as_of(store: StoreReader, level: str | None = None) -> str:
     """The latest date the store has data for (reported values, statuses, surveys).
 
     With ``level``: if no unit of that level is valid on that date (a district after
     30/6/2025), the last day one was, so that "now" shows the latest status that exists.
     """
+    store = ensure(store)
     dates = [d for t in ("reported_values", "unit_status")
              for d in store.read_records(t)["as_of"].dropna().astype(str)]
     dates += list(store.read_layer("surveys")["survey_date"].dropna().astype(str))
@@ -283,7 +290,7 @@ def default_as_of(store: Store, level: str | None = None) -> str:
     return day
 
 
-def from_store(store: Store, *, level: str = "district", unit: str | None = None,
+def from_store(store: StoreReader, *, level: str = "district", unit: str | None = None,
                as_of: str | None = None,
                computed: dict[str, ComputedValue] | None = None,
                source: str = "all") -> dict[str, Any]:
@@ -291,7 +298,9 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
 
     Indicators the layers can answer are computed (``source="all"``, the default); with
     ``source="reported"`` only the reported values count (the document's table as printed).
+    ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`: every layer is read once.
     """
+    store = ensure(store)
     as_of = as_of or default_as_of(store, level)
     units = store.read_layer("admin_units")
     if level == "commune":
@@ -318,11 +327,12 @@ def from_store(store: Store, *, level: str = "district", unit: str | None = None
     return doc
 
 
-def rollups(store: Store, *, level: str, code: str, as_of: str,
+def rollups(store: StoreReader, *, level: str, code: str, as_of: str,
             units: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The roll-up conditions (``data/rollups``) that apply to unit ``code`` on ``as_of``,
     evaluated from the reported levels of the units below it.
     """
+    store = ensure(store)
     units = store.read_layer("admin_units") if units is None else units
     status = store.read_records("unit_status")
     reported = store.read_records("reported_values")
@@ -331,14 +341,15 @@ def rollups(store: Store, *, level: str, code: str, as_of: str,
             for doc in rollup_mod.rollups_for(level, code, as_of)]
 
 
-def commune_document(store: Store, units: pd.DataFrame, *, as_of: str,
+def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
                      code: str | None = None) -> dict[str, Any]:
     """Every commune valid on ``as_of`` with its latest reported NTM level and criteria."""
     communes = units_mod.valid_on(units, as_of, level="commune")
     if code is not None:
         communes = communes[communes["code"] == code]
     if communes.empty:
-        raise CriterionDataMissing(f"no commune{' ' + code if code else ''} valid on {as_of}")
+        raise CriterionDataMissing("no commune {code} valid on {as_of}" if code
+                                   else "no commune valid on {as_of}", code=code, as_of=as_of)
     cset = criteria_mod.set_for("commune", as_of)
     status = store.read_records("unit_status")
     status = status[status["as_of"].astype(str) <= as_of]
@@ -433,7 +444,7 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
     valid = units_mod.valid_on(units, date)
     valid = valid[valid["code"] == str(unit_code)]
     if valid.empty:
-        raise CriterionDataMissing(f"no unit {unit_code} valid on {date}")
+        raise CriterionDataMissing("no unit {code} valid on {date}", code=unit_code, date=date)
     row = valid.iloc[0]
     cset = criteria_mod.set_for(row["level"], date)
     ind = cset.indicator(indicator_id)
@@ -443,8 +454,8 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
         try:
             number = float(text.replace(",", ".").rstrip("%").strip())
         except ValueError:
-            raise CriterionDataMissing(
-                f"value '{value}' is neither a number nor đạt/chưa đạt") from None
+            raise CriterionDataMissing("value '{value}' is neither a number nor đạt/chưa đạt",
+                                       value=value) from None
         threshold = ind.threshold_for()
         met = threshold.met_by(number) if threshold else None
     threshold = ind.threshold_for()

@@ -147,8 +147,8 @@ def _clean_name(name: str) -> str:
     if not name:
         raise InputError("user name is empty", field="username")
     if len(name) > MAX_NAME_LENGTH:
-        raise InputError(f"user name is longer than {MAX_NAME_LENGTH} characters",
-                         field="username")
+        raise InputError("user name is longer than {n} characters", field="username",
+                         n=MAX_NAME_LENGTH)
     if any(unicodedata.category(ch).startswith(("C", "Z")) and ch != " " for ch in name):
         raise InputError("user name contains control or separator characters",
                          field="username")
@@ -174,10 +174,10 @@ def add_user(store: Store, name: str, password: str) -> dict[str, str]:
     """
     name = _clean_name(name)
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
-        msg = f"password is shorter than {MIN_PASSWORD_LENGTH} characters"
-        raise InputError(msg, field="password")
+        msg = "password is shorter than {n} characters"
+        raise InputError(msg, field="password", n=MIN_PASSWORD_LENGTH)
     if _find(store, name) is not None:
-        raise InputError(f"user '{name}' already exists", field="username")
+        raise InputError("user '{name}' already exists", field="username", name=name)
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     store.add_records("users", [{"username": name, "created_at": created,
                                  "password_hash": hash_password(password)}])

@@ -1,14 +1,21 @@
-"""Helpers shared by the tests: small geometry with known answers, and store digests."""
+"""Helpers shared by the tests: small geometry with known answers, store digests, and a store
+that counts its reads.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import LineString
+
+from ntmgeo.store import Store
 
 # A point near Đam Rông (Lâm Đồng), lon/lat.
 LON, LAT = 108.10, 12.10
@@ -50,3 +57,46 @@ def roads_gdf(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"dist_code": ["674"], "road_code": ["ĐH42"], "road_class": ["ĐH"],
                              "name": ["Đường Đạ K'Nàng"]}, geometry=[line], crs="EPSG:4326"
                             ).to_crs(crs)
+
+
+class CountingStore(Store):
+    """A store that passes everything to ``inner`` and counts the reads: ``layers`` (layer
+    name -> ``read_layer`` calls) and ``records`` (table -> ``read_records`` calls).
+    """
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.path = getattr(inner, "path", None)
+        self.layers: Counter[str] = Counter()
+        self.records: Counter[str] = Counter()
+
+    def reset(self) -> None:
+        self.layers.clear()
+        self.records.clear()
+
+    def layer_names(self) -> list[str]:
+        return self.inner.layer_names()
+
+    def read_layer(self, name: str) -> gpd.GeoDataFrame:
+        self.layers[name] += 1
+        return self.inner.read_layer(name)
+
+    def write_features(self, name: str, gdf: gpd.GeoDataFrame, *, replace: bool = False,
+                       source: str = "", user: str = "") -> int:
+        return self.inner.write_features(name, gdf, replace=replace, source=source, user=user)
+
+    def read_records(self, table: str) -> pd.DataFrame:
+        self.records[table] += 1
+        return self.inner.read_records(table)
+
+    def add_records(self, table: str, rows: list[dict[str, Any]]) -> int:
+        return self.inner.add_records(table, rows)
+
+    def meta(self) -> dict[str, str]:
+        return self.inner.meta()
+
+    def version(self) -> str:
+        return self.inner.version()
+
+    def counts(self) -> dict[str, int]:
+        return self.inner.counts()

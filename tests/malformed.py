@@ -4,7 +4,8 @@ reader), test_cli (`ntmgeo import`) and web/test_app (the upload).
 
 ``CASES[name](folder)`` writes the file into ``folder`` and returns a :class:`Case`: the path
 to give the reader, the feature the error must name (None where the file cannot tell) and the
-English reason.
+English reason; :meth:`Case.reason_in` gives it in Vietnamese too (the lines the CLI and the web
+showed before the messages moved to the gettext catalogue, written out here on purpose).
 """
 
 from __future__ import annotations
@@ -30,12 +31,41 @@ MISMATCH = "(its content does not match its extension)"
 TRUNCATED = "cannot be read: file is truncated"
 
 
+_CUT = "bị cắt cụt (thiếu phần cuối)"
+_NOT_IT = "(nội dung không khớp với đuôi tệp)"
+VIETNAMESE = {
+    ONE_POINT: "hình học dạng đường chỉ có 1 điểm (một đường cần ít nhất 2 điểm)",
+    "line part 2 has only 1 point (a line needs at least 2)":
+        "phần 2 của hình học dạng đường chỉ có 1 điểm (một đường cần ít nhất 2 điểm)",
+    SHORT_RING: "vòng của đa giác chỉ có 3 điểm (một vòng cần ít nhất 4 điểm, khép kín)",
+    OPEN_RING: "vòng của đa giác không khép kín (điểm cuối khác điểm đầu)",
+    "ring 2 has 3 points (a ring needs at least 4, closed)":
+        "vòng thứ 2 của đa giác chỉ có 3 điểm (một vòng cần ít nhất 4 điểm, khép kín)",
+    **{f"cannot be read: not {what} {MISMATCH}": f"không đọc được: không phải tệp {name} {_NOT_IT}"
+       for what, name in (("a GPX file", "GPX"), ("a GeoJSON file", "GeoJSON"),
+                          ("a KML file", "KML"), ("a shapefile", "shapefile"),
+                          ("a GeoPackage", "GeoPackage"))},
+    "not a readable ZIP archive (File is not a zip file)":
+        "không phải tệp nén ZIP đọc được (File is not a zip file)",
+    TRUNCATED: f"không đọc được: tệp {_CUT}",
+    **{f"cannot be read: the {ext} file is truncated": f"không đọc được: tệp {ext} {_CUT}"
+       for ext in (".shp", ".shx", ".dbf")},
+    **{f"cannot be read: the {ext} file is missing (a shapefile needs .shp, .shx and .dbf)":
+       f"không đọc được: thiếu tệp {ext} (shapefile cần đủ .shp, .shx và .dbf)"
+       for ext in (".shx", ".dbf")},
+}
+
+
 @dataclass(frozen=True)
 class Case:
     path: Path
     feature: int | str | None
     reason: str
     geometry: bool = False  # a GeometryError (else a file-level InputError)
+
+    def reason_in(self, lang: str) -> str:
+        """The reason as the CLI and the web give it in ``lang`` ("vi" or "en")."""
+        return VIETNAMESE[self.reason] if lang == "vi" else self.reason
 
 
 def _line(n: int = 3, dx: float = 0.001) -> list[list[float]]:

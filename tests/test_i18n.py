@@ -1,6 +1,7 @@
 """User-facing words (ntmgeo.i18n): every message in both languages with the same placeholders,
-error reasons translated by pattern, errors described as file: feature: field: reason, and
-numbers written the Vietnamese way ("1.234,50") or the English way ("1,234.50").
+error messages rendered through the gettext catalogue (tests/test_messages.py checks the
+catalogue itself), errors described as file: feature: field: reason, the CLI's words for an
+error's hint, and numbers written the Vietnamese way ("1.234,50") or the English way ("1,234.50").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ntmgeo import i18n, settings
-from ntmgeo._errors import InputError, StoreError
+from ntmgeo._errors import CRSError, InputError, Message, StoreError
 
 
 def _placeholders(template: str) -> set[str]:
@@ -55,45 +56,56 @@ def test_t_formats_in_the_language_asked(vi):
         i18n.t("no-such-message")
 
 
-# ------------------------------------------------------------------------- the reasons
-@pytest.mark.parametrize(("pattern", "template"), i18n._REASONS, ids=lambda x: x[:40])
-def test_every_reason_pattern_compiles_and_its_template_uses_its_groups(pattern, template):
-    groups = set(re.compile(pattern).groupindex)
-    used = _placeholders(template)
-    assert used <= groups, f"template names {used - groups}, which the pattern does not capture"
-    assert groups <= used, f"pattern captures {groups - used}, which the template drops"
-
-
-def test_every_reason_pattern_is_listed_once():
-    patterns = [p for p, _ in i18n._REASONS]
-    assert len(patterns) == len(set(patterns))
-
-
-@pytest.mark.parametrize(("english", "vietnamese"), [
-    ("required value is missing", "thiếu giá trị bắt buộc"),
-    ("required value is missing (the file has no column dist_code)",
+# ------------------------------------------------------------------ the error messages
+@pytest.mark.parametrize(("message", "vietnamese"), [
+    (Message("required value is missing"), "thiếu giá trị bắt buộc"),
+    (Message("required value is missing (the file has no column {names})", names="dist_code"),
      "thiếu giá trị bắt buộc (tệp không có cột dist_code)"),
-    ("value 'abc' is not a whole number", "giá trị 'abc' không phải số nguyên"),
-    ("value '2,5x' is not a number (km)", "giá trị '2,5x' không phải số (km)"),
-    ("geometry is Polygon, layer 'roads' takes LineString/MultiLineString",
+    (Message("value {value} is not a whole number", value="'abc'"),
+     "giá trị 'abc' không phải số nguyên"),
+    (Message("value {value} is not a number between {minimum} and {maximum}", value="'2,5x'",
+             minimum=0, maximum=100),
+     "giá trị '2,5x' không phải số trong khoảng 0 đến 100"),
+    (Message("geometry is {type}, layer '{layer}' takes {allowed}", type="Polygon",
+             layer="roads", allowed="LineString/MultiLineString"),
      "hình học là Polygon, lớp 'roads' chỉ nhận LineString/MultiLineString"),
-    ("duplicate identity (674, ĐH42): features 2 and 5",
-     "trùng định danh (674, ĐH42): đối tượng 2 và 5"),
-    ("ring 2 has 3 points (a ring needs at least 4, closed)",
+    (Message("duplicate identity ({identity}): features {a} and {b}", identity="674, ĐH42",
+             a=2, b=5), "trùng định danh (674, ĐH42): đối tượng 2 và 5"),
+    (Message("ring {k} has {n} points (a ring needs at least 4, closed)", k=2, n=3),
      "vòng thứ 2 của đa giác chỉ có 3 điểm (một vòng cần ít nhất 4 điểm, khép kín)"),
-    ("cannot be read: the .dbf file is truncated",
+    (Message("cannot be read: the {ext} file is truncated", ext=".dbf"),
      "không đọc được: tệp .dbf bị cắt cụt (thiếu phần cuối)"),
+    (Message("file is {size:.0f} MiB, larger than the limit of {limit:.0f} MiB", size=150.2,
+             limit=100), "tệp 150 MiB, vượt giới hạn 100 MiB"),
 ])
-def test_reasons_are_translated(english, vietnamese):
-    assert i18n.reason(english, "vi") == vietnamese
-    assert i18n.reason(english, "en") == english
+def test_messages_are_rendered_through_the_catalogue(message, vietnamese):
+    assert i18n.render(message, "vi") == vietnamese
+    assert i18n.render(message, "en") == str(message)
 
 
-def test_an_unknown_reason_stays_as_raised():
-    assert i18n.reason("something nobody translated", "vi") == "something nobody translated"
-    # patterns match the whole reason, never a part of it
-    assert i18n.reason("required value is missing, twice", "vi") == \
-        "required value is missing, twice"
+def test_a_message_inside_a_message_is_rendered_in_the_same_language():
+    inner = Message("file is empty")
+    outer = Message("cannot be read ({reason})", reason=inner)
+    assert i18n.render(outer, "vi") == "không đọc được (tệp rỗng)"
+    assert str(outer) == "cannot be read (file is empty)"
+
+
+def test_a_message_the_catalogue_lacks_stays_in_english():
+    assert i18n.render("something nobody translated", "vi") == "something nobody translated"
+    assert i18n.render(Message("{n} things", n=3), "vi") == "3 things"
+    assert i18n.render("file is empty", "fr") == "file is empty"  # no catalogue: English
+
+
+def test_an_error_keeps_its_message_id_parameters_and_hint():
+    exc = InputError("file is {size:.0f} MiB, larger than the limit of {limit:.0f} MiB",
+                     path="a.gpx", size=150.2, limit=100)
+    assert exc.message.msgid == "file is {size:.0f} MiB, larger than the limit of {limit:.0f} MiB"
+    assert dict(exc.message.params) == {"size": 150.2, "limit": 100}
+    assert str(exc) == "a.gpx: file is 150 MiB, larger than the limit of 100 MiB"
+    assert exc.reason == "file is 150 MiB, larger than the limit of 100 MiB"
+    assert exc.hint is None
+    store = StoreError("{path}: no store here", path="x.gpkg", hint="init")
+    assert (str(store), store.hint) == ("x.gpkg: no store here", "init")
 
 
 # ------------------------------------------------------------------------ describe_error
@@ -121,10 +133,46 @@ def test_describe_error_gives_only_the_parts_it_knows(kwargs, vi_line):
 
 
 def test_describe_error_of_an_error_without_parts_translates_its_message(vi):
-    exc = StoreError("x.gpkg: no store here (create one with 'ntmgeo init x.gpkg')")
-    assert i18n.describe_error(exc) == \
-        "x.gpkg: không có kho dữ liệu (tạo bằng 'ntmgeo init x.gpkg')"
+    exc = StoreError("{path}: no store here", path="x.gpkg", hint="init")
+    assert i18n.describe_error(exc) == "x.gpkg: không có kho dữ liệu"
     assert i18n.describe_error(exc, "en") == str(exc)
+    assert i18n.describe_error(ValueError("not ours"), "vi") == "not ours"
+
+
+@pytest.mark.parametrize(("exc", "vi_line", "en_line"), [
+    (StoreError("{path}: no store here", path="x.gpkg", hint="init"),
+     "x.gpkg: không có kho dữ liệu (tạo bằng 'ntmgeo init x.gpkg')",
+     "x.gpkg: no store here (create one with 'ntmgeo init x.gpkg')"),
+    (CRSError("has no CRS (no .prj or CRS declaration)", path="a.shp", hint="crs"),
+     "a.shp: không có hệ tọa độ (thiếu tệp .prj): khai báo bằng --crs EPSG:XXXX",
+     "a.shp: has no CRS (no .prj or CRS declaration): give it with --crs EPSG:XXXX"),
+    (StoreError("{path}: already exists", path="x.gpkg", hint="force"),
+     "x.gpkg: đã tồn tại (dùng --force để ghi đè)",
+     "x.gpkg: already exists (use --force to replace it)"),
+])
+def test_the_cli_adds_its_flag_for_the_hint(exc, vi_line, en_line):
+    from ntmgeo.cli import error_line
+
+    assert error_line(exc, "vi") == vi_line
+    assert error_line(exc, "en") == en_line
+    assert "--" not in i18n.describe_error(exc, "vi")  # the library's line names no flag
+
+
+def test_every_hint_raised_has_the_cli_words_in_both_languages():
+    import ast
+    from pathlib import Path
+
+    from ntmgeo.cli import HINTS
+
+    package = Path(i18n.__file__).parent
+    raised = {kw.value.value for path in package.rglob("*.py")
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) for kw in node.keywords
+              if kw.arg == "hint" and isinstance(kw.value, ast.Constant)}
+    assert raised and raised <= set(HINTS), raised - set(HINTS)
+    for key, words in HINTS.items():
+        assert set(words) == {"vi", "en"} and _placeholders(words["vi"]) == \
+            _placeholders(words["en"]), key
 
 
 def test_describe_error_follows_the_default_language(monkeypatch):

@@ -6,8 +6,13 @@ computed here: the status and greening documents come from :mod:`ntmgeo.status` 
 :mod:`ntmgeo.greening` unchanged. What this module adds is display work: GeoJSON in WGS 84,
 filtering by bounding box, date and attribute, simplification for display in metres (in the
 store's measuring CRS), the stretches and gaps as lines (from
-:func:`ntmgeo.derived.greening_lines`, the one place that builds them), and a small cache
-dropped whenever the store changes.
+:func:`ntmgeo.derived.greening_lines`, the one place that builds them), and a small cache.
+
+The service reads the store through one :class:`~ntmgeo.snapshot.Snapshot` per store version
+(:meth:`ntmgeo.store.Store.version`): every document and map layer of a version reads each
+layer at most once, and the cache is kept by that version. A write (an upload, ``ntmgeo
+import`` in another process) changes the version: the next request takes a new snapshot and
+the cache is emptied.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -36,6 +40,7 @@ from ntmgeo import units as units_mod
 from ntmgeo._errors import CriterionDataMissing
 from ntmgeo.layers import load_schema
 from ntmgeo.linref import chainage_label, road_lines
+from ntmgeo.snapshot import Snapshot
 from ntmgeo.store import Store
 from ntmgeo.values import json_clean
 
@@ -229,31 +234,41 @@ class DataService:
         self.greening_options = dict(greening_options or {})
         self.district_code = district_code or None
         self._cache = _Cache(cache_entries)
+        self._snapshot: Snapshot | None = None
+        self._snapshot_lock = threading.Lock()
 
     # -------------------------------------------------------------- bookkeeping
-    def version(self) -> Any:
-        """Changes whenever the store does (file size and time for a GeoPackage)."""
-        path = getattr(self.store, "path", None)
-        if path is None:
-            return None
-        try:
-            st = Path(path).stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
+    def version(self) -> str:
+        """The store's version (:meth:`ntmgeo.store.Store.version`): changes with every write."""
+        return self.store.version()
 
-    def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
-        return self._cache.get(self.version(), key, make)
+    def snapshot(self) -> Snapshot:
+        """The snapshot of the store's current version: the same one until the store changes,
+        then a new one (and the documents cached for the old version are dropped when the
+        next one is asked for). The version is read under the lock, so that a request that
+        read it early never replaces a newer snapshot with an older one.
+        """
+        with self._snapshot_lock:
+            version = self.version()
+            snap = self._snapshot
+            if snap is None or snap.version() != version:
+                snap = self._snapshot = Snapshot(self.store, version=version)
+        return snap
+
+    def _cached(self, key: Any, make: Callable[[Snapshot], Any]) -> Any:
+        """``make(snapshot)`` for the current snapshot, cached by its version."""
+        return self._cached_in(self.snapshot(), key, make)
+
+    def _cached_in(self, snap: Snapshot, key: Any, make: Callable[[Snapshot], Any]) -> Any:
+        return self._cache.get(snap.version(), key, lambda: make(snap))
 
     def layer_names(self) -> list[str]:
         """Layers the store holds."""
-        return self.store.layer_names()
+        return self.snapshot().layer_names()
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
-        """All features of a layer (cached; do not modify the frame)."""
-        if name not in self.layer_names():
-            raise NotFound(f"no layer '{name}' (layers: {', '.join(self.layer_names())})")
-        return self._cached(("layer", name), lambda: self.store.read_layer(name))
+        """All features of a layer, as the current snapshot holds it."""
+        return _layer(self.snapshot(), name)
 
     # -------------------------------------------------------------- layers as GeoJSON
     def layer_geojson(self, name: str, *, bbox: tuple[float, ...] | None = None,
@@ -263,14 +278,14 @@ class DataService:
         """A layer's features as GeoJSON in WGS 84, filtered, limited and simplified."""
         key = ("geojson", name, bbox, limit, simplify_m, as_of,
                tuple(sorted((filters or {}).items())))
-        return self._cached(key, lambda: self._layer_geojson(
-            name, bbox=bbox, limit=limit, simplify_m=simplify_m, as_of=as_of,
+        return self._cached(key, lambda snap: self._layer_geojson(
+            snap, name, bbox=bbox, limit=limit, simplify_m=simplify_m, as_of=as_of,
             filters=filters or {}))
 
-    def _layer_geojson(self, name: str, *, bbox: tuple[float, ...] | None, limit: int | None,
-                       simplify_m: float | None, as_of: str | None,
+    def _layer_geojson(self, snap: Snapshot, name: str, *, bbox: tuple[float, ...] | None,
+                       limit: int | None, simplify_m: float | None, as_of: str | None,
                        filters: dict[str, str]) -> dict[str, Any]:
-        gdf = self.layer(name)
+        gdf = _layer(snap, name)
         schema = load_schema(name)
         for field_name, wanted in filters.items():
             gdf = gdf[_field_mask(gdf, schema, field_name, wanted)]
@@ -284,7 +299,7 @@ class DataService:
             gdf = gdf.iloc[:limit]
         gdf = gdf[~gdf.geometry.isna()]
         if simplify_m:
-            gdf = simplify_for_display(gdf, simplify_m, self.store.measure_crs)
+            gdf = simplify_for_display(gdf, simplify_m, snap.measure_crs)
         return feature_collection(gdf, schema.field_names, matched=matched)
 
     # -------------------------------------------------------------- documents
@@ -295,32 +310,35 @@ class DataService:
             raise ParamError("level must be 'district' or 'commune'")
         unit = unit or (self.district_code if level == "district" else None)
         key = ("status", level, as_of, unit)
-        return self._cached(key, lambda: json_clean(
-            status_mod.from_store(self.store, level=level, unit=unit, as_of=as_of)))
+        return self._cached(key, lambda snap: json_clean(
+            status_mod.from_store(snap, level=level, unit=unit, as_of=as_of)))
 
     def default_as_of(self) -> str:
         """The date the status shows when none is asked for: the latest date with data, or the
         last day a district existed (``ntmgeo.status.default_as_of``).
         """
-        return self._cached(("default_as_of",), lambda: status_mod.default_as_of(
-            self.store, "district"))
+        return self._cached(("default_as_of",), lambda snap: status_mod.default_as_of(
+            snap, "district"))
 
     def greening(self, *, as_of: str | None = None) -> dict[str, Any]:
         """The greening document of indicator 2.3, as ``ntmgeo greening --json`` prints it."""
-        key = ("greening", as_of)
-        return self._cached(key, lambda: json_clean(greening_mod.from_store(
-            self.store, as_of=as_of, **self.greening_options)))
+        return self._greening(self.snapshot(), as_of)
+
+    def _greening(self, snap: Snapshot, as_of: str | None) -> dict[str, Any]:
+        return self._cached_in(snap, ("greening", as_of), lambda s: json_clean(
+            greening_mod.from_store(s, as_of=as_of, **self.greening_options)))
 
     def greening_geojson(self, *, as_of: str | None = None,
                          simplify_m: float | None = None) -> dict[str, Any]:
         """Tree-lined stretches and gaps of the district roads as GeoJSON lines (WGS 84)."""
         key = ("greening_geojson", as_of, simplify_m)
-        return self._cached(key, lambda: self._greening_geojson(as_of, simplify_m))
+        return self._cached(key, lambda snap: self._greening_geojson(snap, as_of, simplify_m))
 
-    def _greening_geojson(self, as_of: str | None, simplify_m: float | None) -> dict[str, Any]:
-        doc = self.greening(as_of=as_of)
-        roads = greening_mod.district_roads(self.layer("roads"))
-        measure = self.store.measure_crs
+    def _greening_geojson(self, snap: Snapshot, as_of: str | None,
+                          simplify_m: float | None) -> dict[str, Any]:
+        doc = self._greening(snap, as_of)
+        roads = greening_mod.district_roads(_layer(snap, "roads"))
+        measure = snap.measure_crs
         summaries = [_road_summary(road) for road in doc.get("roads", [])]
         rows, geoms = [], []
         if len(roads):
@@ -376,7 +394,7 @@ class DataService:
         as_of = self.default_as_of()
         return {
             "as_of": as_of,
-            "title": self.store.meta().get("title") or "",
+            "title": self.snapshot().meta().get("title") or "",
             "bounds": self.bounds(as_of),
             "unit": self.district_code,
             "greening_threshold": self.greening_threshold(as_of),
@@ -385,16 +403,16 @@ class DataService:
 
     def bounds(self, as_of: str) -> list[list[float]] | None:
         """[[south, west], [north, east]] of the district (or of everything) on ``as_of``."""
-        def make() -> list[list[float]] | None:
+        def make(snap: Snapshot) -> list[list[float]] | None:
             frames = []
-            if "admin_units" in self.layer_names():
-                units = units_mod.valid_on(self.layer("admin_units"), as_of)
+            if "admin_units" in snap.layer_names():
+                units = units_mod.valid_on(snap.read_layer("admin_units"), as_of)
                 if self.district_code:
                     units = units[(units["code"] == self.district_code)
                                   | (units["parent_code"] == self.district_code)]
                 frames.append(units)
             if not frames or all(f.empty for f in frames):
-                frames = [self.layer(n) for n in self.layer_names()]
+                frames = [snap.read_layer(n) for n in snap.layer_names()]
             frames = [f for f in frames if not f.empty]
             if not frames:
                 return None
@@ -427,6 +445,14 @@ class DataService:
         out["ntm_level"] = {lvl: core_i18n.t(f"level_{lvl}", lang)
                             for lvl in ("not_yet", "ntm", "ntm_nang_cao", "ntm_kieu_mau")}
         return out
+
+
+def _layer(snap: Snapshot, name: str) -> gpd.GeoDataFrame:
+    """A layer of ``snap``; :class:`NotFound` for a layer the store does not hold."""
+    names = snap.layer_names()
+    if name not in names:
+        raise NotFound(f"no layer '{name}' (layers: {', '.join(names)})")
+    return snap.read_layer(name)
 
 
 # ------------------------------------------------------------------------------ filters

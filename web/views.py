@@ -145,15 +145,22 @@ def _store_upload(file: Any, name: str, *, date: str,
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# What the upload page adds to an error whose remedy is one of its fields (the error's
+# ``hint``): a message key of :mod:`.i18n`. Hints of the command line's flags (``layer``,
+# ``replace``…) have no field here and add nothing.
+_HINTS = {"crs": "upload_crs_hint"}
+
+
 def _reason(exc: InputError, filename: str, stored_name: str) -> str:
     """The one-line reason in the page's language, naming the uploaded file (not the server's
-    folder), the feature and the field.
+    folder), the feature and the field, and the form's field that helps (the error's hint).
     """
     text = describe_error(exc, lang())
     tmp = tempfile.gettempdir()
     text = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", text)
     text = text.replace(stored_name, Path(filename).name)
-    return text.replace("--crs EPSG:XXXX", i18n.t("upload_crs_hint", lang()))
+    hint = _HINTS.get(exc.hint or "")
+    return text + i18n.t(hint, lang()) if hint else text
 
 
 def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
@@ -180,7 +187,7 @@ def export(fmt: str) -> Response:
     folder = Path(tempfile.mkdtemp(prefix="ntmgeo-export-"))
     try:
         target = folder / f"{name}{spec.suffix}"
-        write(store, fmt, target)
+        write(service().snapshot(), fmt, target)  # the layers the map has read
         data = target.read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

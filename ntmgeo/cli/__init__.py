@@ -19,6 +19,7 @@ import traceback
 
 import click
 
+from .. import settings
 from .._errors import NtmgeoError
 from ..i18n import describe_error, t
 from . import render
@@ -42,6 +43,7 @@ __all__ = [
     "criteria_group",
     "criteria_list",
     "criteria_show",
+    "error_line",
     "export",
     "greening",
     "import_",
@@ -64,6 +66,34 @@ __all__ = [
 ]
 
 
+# What the command line adds to an error whose remedy is one of its flags (the error's
+# ``hint``; the library's messages name no flag). Formatted with the error's parameters.
+HINTS: dict[str, dict[str, str]] = {
+    "crs": {"vi": ": khai báo bằng --crs EPSG:XXXX", "en": ": give it with --crs EPSG:XXXX"},
+    "layer": {"vi": ": chọn một lớp bằng --layer", "en": ": name one with --layer"},
+    "encoding": {"vi": ": dùng --encoding cp1258 hoặc tcvn3",
+                 "en": ": give --encoding cp1258 or tcvn3"},
+    "unit": {"vi": ": chọn đơn vị bằng --unit", "en": ": give --unit"},
+    "replace": {"vi": " (dùng --replace để thay toàn bộ lớp)",
+                "en": " (use --replace to replace the layer)"},
+    "force": {"vi": " (dùng --force để ghi đè)", "en": " (use --force to replace it)"},
+    "init": {"vi": " (tạo bằng 'ntmgeo init {path}')",
+             "en": " (create one with 'ntmgeo init {path}')"},
+}
+
+
+def error_line(exc: NtmgeoError, lang: str | None = None) -> str:
+    """The error as the CLI prints it (without "Error: "): the library's line in ``lang``,
+    then the flag that helps, if the error has a hint.
+    """
+    lang = lang or settings.lang
+    line = describe_error(exc, lang)
+    words = HINTS.get(exc.hint or "")
+    if words:
+        line += (words.get(lang) or words["en"]).format(**exc.message.params)
+    return line
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; errors become one line on stderr and an exit code, never a traceback."""
     try:
@@ -75,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except NtmgeoError as exc:
-        click.echo(f"{t('error')}: {describe_error(exc)}", err=True)
+        click.echo(f"{t('error')}: {error_line(exc)}", err=True)
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - last line of defence: no stack traces
         if os.environ.get("NTMGEO_DEBUG"):

@@ -14,6 +14,7 @@ from .. import layers
 from .. import progress as progress_mod
 from .. import status as status_mod
 from ..i18n import t
+from ..snapshot import Snapshot
 from ..store import open_store
 from . import render
 from ._group import cli
@@ -70,7 +71,7 @@ def targets(db: Path, code: str, level: str, as_of: str | None, as_json: bool) -
     """Roll-up targets of a province or district (data/rollups): shares of the units below
     it at each NTM level.
     """
-    store = open_store(db)
+    store = Snapshot.of(open_store(db))  # the date and the roll-ups read it once
     as_of = check_date(as_of) if as_of else status_mod.default_as_of(store)
     docs = status_mod.rollups(store, level=level, code=code, as_of=as_of)
     if as_json:

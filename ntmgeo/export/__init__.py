@@ -66,7 +66,8 @@ from .. import derived
 from .._errors import CRSError, ExportError, InputError, NtmgeoError
 from .._files import FileFormat, atomic_path
 from ..layers import load_schema
-from ..store import Store
+from ..snapshot import ensure
+from ..store import StoreReader
 from .convert import (
     _TOLERANCE_DEG,
     _crs_label,
@@ -105,9 +106,9 @@ __all__ = [
 # The exports
 
 
-def _title(store: Store) -> str:
+def _title(store: StoreReader) -> str:
     meta = store.meta()
-    return meta.get("title") or Path(getattr(store, "path", "ntmgeo")).stem
+    return meta.get("title") or Path(getattr(store, "path", None) or "ntmgeo").stem
 
 
 def _result(path: Path, fmt: str, target: CRS, tables: list[_Table],
@@ -121,17 +122,17 @@ def _guard(error: Exception, path: Path) -> ExportError:
     if isinstance(error, NtmgeoError):
         return error  # type: ignore[return-value]
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return ExportError(f"{path}: export failed ({reason})")
+    return ExportError("{path}: export failed ({reason})", path=path, reason=reason)
 
 
-def to_shapefiles(store: Store, out_zip: str | os.PathLike[str], *, crs: Any = None,
+def to_shapefiles(store: StoreReader, out_zip: str | os.PathLike[str], *, crs: Any = None,
                   layers: list[str] | None = None,
                   extra_layers: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the store's layers as zipped shapefiles, verified by reading them back.
 
     Parameters
     ----------
-    store : Store
+    store : StoreReader
         The project.
     out_zip : path-like
         The ZIP to write (replaced only once the new one is verified).
@@ -182,7 +183,7 @@ def to_shapefiles(store: Store, out_zip: str | os.PathLike[str], *, crs: Any = N
         raise _guard(exc, out_zip) from exc
     return _result(out_zip, "shapefile", target, tables, skipped)
 
-def to_gpkg(store: Store, out_path: str | os.PathLike[str], *, crs: Any = None,
+def to_gpkg(store: StoreReader, out_path: str | os.PathLike[str], *, crs: Any = None,
             layers: list[str] | None = None,
             extra_layers: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the store's layers to one GeoPackage (full field names), verified.
@@ -207,14 +208,14 @@ def to_gpkg(store: Store, out_path: str | os.PathLike[str], *, crs: Any = None,
                 _read_fiona(str(tmp), table.layer.name, table, "gpkg", where, tol)
                 info = pyogrio.read_info(str(tmp), layer=table.layer.name)
                 if target.to_epsg() and CRS(info["crs"]).to_epsg() != target.to_epsg():
-                    raise ExportError(f"{where}: stored in {info['crs']}, not "
-                                      f"{_crs_label(target)}")
+                    raise ExportError("{where}: stored in {got}, not {crs}", where=where,
+                                      got=info["crs"], crs=_crs_label(target))
     except Exception as exc:
         raise _guard(exc, out_path) from exc
     return _result(out_path, "gpkg", target, tables, skipped)
 
 
-def to_geojson(store: Store, out_zip: str | os.PathLike[str], *,
+def to_geojson(store: StoreReader, out_zip: str | os.PathLike[str], *,
                layers: list[str] | None = None,
                extra_layers: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write one RFC 7946 GeoJSON file per layer (WGS 84), zipped with the data dictionary.
@@ -249,7 +250,7 @@ def to_geojson(store: Store, out_zip: str | os.PathLike[str], *,
     return _result(out_zip, "geojson", target, tables, skipped)
 
 
-def to_kml(store: Store, out_path: str | os.PathLike[str], *,
+def to_kml(store: StoreReader, out_path: str | os.PathLike[str], *,
            layers: list[str] | None = None,
            extra_layers: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the layers to one KML file (WGS 84), one folder per layer, verified.
@@ -304,7 +305,7 @@ FORMATS: dict[str, FileFormat] = {
 --format``, the web map's downloads)."""
 
 
-def write(store: Store, fmt: str, out: str | os.PathLike[str], *, crs: Any = None,
+def write(store: StoreReader, fmt: str, out: str | os.PathLike[str], *, crs: Any = None,
           layers: list[str] | None = None) -> dict[str, Any]:
     """Export ``store`` to ``out`` in format ``fmt`` (a key of :data:`FORMATS`), with the
     derived layers (:func:`ntmgeo.derived.export_layers`), verified.
@@ -317,9 +318,11 @@ def write(store: Store, fmt: str, out: str | os.PathLike[str], *, crs: Any = Non
     """
     spec = FORMATS.get(fmt)
     if spec is None:
-        raise InputError(f"unknown export format '{fmt}' (formats: {', '.join(FORMATS)})")
+        raise InputError("unknown export format '{fmt}' (formats: {known})", fmt=fmt,
+                         known=", ".join(FORMATS))
     if crs is not None and not spec.takes_crs:
-        raise CRSError(f"a CRS does not apply to {fmt} (always WGS 84)")
+        raise CRSError("a CRS does not apply to {fmt} (always WGS 84)", fmt=fmt)
+    store = ensure(store)  # the derived and the stored layers read each layer once
     extra = derived.export_layers(store)
     names = None if layers is None else list(layers)
     if names is not None:

@@ -29,7 +29,7 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from .._errors import CRSError, ExportError, InputError, LayerSchemaError
 from ..layers import LIST_SEPARATOR, Field, convert_value, load_schema
-from ..store import Store
+from ..store import StoreReader
 
 DBF_TEXT_BYTES = 254  # the longest text a dBase field holds, in bytes (UTF-8)
 TOLERANCE_M = 0.001  # coordinates read back must be within 1 mm
@@ -48,7 +48,7 @@ _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 # CRS
 
 
-def default_crs(store: Store) -> str:
+def default_crs(store: StoreReader) -> str:
     """The CRS exports use unless told otherwise: the store's measuring CRS (its VN-2000 zone)."""
     return store.measure_crs
 
@@ -63,15 +63,18 @@ def resolve_crs(crs: Any) -> CRS:
     try:
         target = CRS.from_user_input(crs)
     except PyprojCRSError:
-        raise CRSError(f"unknown CRS '{crs}'") from None
+        raise CRSError("unknown CRS '{crs}'", crs=crs) from None
     if target.is_deprecated:
-        hint = ""
         if target.name.startswith("VN-2000"):
-            hint = (" (its false easting and northing are swapped): use the province's VN-2000 "
-                    "TM-3 zone, EPSG:5896-5899 or 9205-9218")
-        raise CRSError(f"CRS '{crs}' ({target.name}) is deprecated in the EPSG database{hint}")
+            msg = ("CRS '{crs}' ({name}) is deprecated in the EPSG database (its false easting "
+                   "and northing are swapped): use the province's VN-2000 TM-3 zone, "
+                   "EPSG:5896-5899 or 9205-9218")
+        else:
+            msg = "CRS '{crs}' ({name}) is deprecated in the EPSG database"
+        raise CRSError(msg, crs=crs, name=target.name)
     if not (target.is_projected or target.is_geographic):
-        raise CRSError(f"CRS '{crs}' ({target.name}) is neither projected nor geographic")
+        raise CRSError("CRS '{crs}' ({name}) is neither projected nor geographic", crs=crs,
+                       name=target.name)
     return target
 
 
@@ -96,7 +99,7 @@ def _project(geoms: np.ndarray, target: CRS) -> np.ndarray:
 
     out = shapely.transform(geoms, apply)
     if not np.isfinite(shapely.get_coordinates(out)).all():
-        raise ExportError(f"some coordinates do not transform to {_crs_label(target)}")
+        raise ExportError("some coordinates do not transform to {crs}", crs=_crs_label(target))
     return out
 
 
@@ -120,25 +123,31 @@ class _Layer:
 def _fields_from_spec(name: str, spec: Any) -> tuple[Field, ...]:
     where = f"extra layer '{name}'"
     if not isinstance(spec, list | tuple) or not spec:
-        raise LayerSchemaError(f"{where}: the field spec must be a non-empty list of dicts")
+        raise LayerSchemaError("{where}: the field spec must be a non-empty list of dicts",
+                               where=where)
     fields = []
     for n, item in enumerate(spec, start=1):
         if not isinstance(item, dict):
-            raise LayerSchemaError(f"{where}: field {n} is not a dict")
+            raise LayerSchemaError("{where}: field {n} is not a dict", where=where, n=n)
         missing = [k for k in ("name", "shp_name", "type", "label") if k not in item]
         if missing:
-            raise LayerSchemaError(f"{where}: field {n} lacks {', '.join(missing)}")
+            raise LayerSchemaError("{where}: field {n} lacks {names}", where=where, n=n,
+                                   names=", ".join(missing))
         label = item["label"]
         if not isinstance(label, dict) or not label.get("vi") or not label.get("en"):
-            raise LayerSchemaError(f"{where}: field '{item['name']}' needs label {{vi, en}}")
+            raise LayerSchemaError("{where}: field '{name}' needs label {{vi, en}}",
+                                   where=where, name=item["name"])
         if not _NAME.match(str(item["name"])):
-            raise LayerSchemaError(f"{where}: field name '{item['name']}' is not snake_case")
+            raise LayerSchemaError("{where}: field name '{name}' is not snake_case",
+                                   where=where, name=item["name"])
         if not _SHP_NAME.match(str(item["shp_name"])):
-            raise LayerSchemaError(f"{where}: shapefile name '{item['shp_name']}' must be 1-10 "
-                                   "ASCII letters, digits or '_', starting with a letter")
+            raise LayerSchemaError("{where}: shapefile name '{name}' must be 1-10 ASCII "
+                                   "letters, digits or '_', starting with a letter",
+                                   where=where, name=item["shp_name"])
         if item["type"] not in _TYPES:
-            raise LayerSchemaError(f"{where}: field '{item['name']}' has unknown type "
-                                   f"'{item['type']}' (types: {', '.join(_TYPES)})")
+            raise LayerSchemaError("{where}: field '{name}' has unknown type '{type}' "
+                                   "(types: {known})", where=where, name=item["name"],
+                                   type=item["type"], known=", ".join(_TYPES))
         fields.append(Field(name=item["name"], shp_name=item["shp_name"], type=item["type"],
                             label={"vi": label["vi"], "en": label["en"]},
                             unit=item.get("unit")))
@@ -146,7 +155,8 @@ def _fields_from_spec(name: str, spec: Any) -> tuple[Field, ...]:
         values = [fold(getattr(f, attr)) for f in fields]
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
-            raise LayerSchemaError(f"{where}: duplicate {attr} {', '.join(dupes)}")
+            raise LayerSchemaError("{where}: duplicate {attr} {names}", where=where, attr=attr,
+                                   names=", ".join(dupes))
     return tuple(fields)
 
 
@@ -154,7 +164,7 @@ def _canonical(fields: tuple[Field, ...], gdf: gpd.GeoDataFrame, where: str) -> 
     """Values converted to the fields' canonical Python types (as a store returns them)."""
     missing = [f.name for f in fields if f.name not in gdf.columns]
     if missing:
-        raise InputError(f"has no column(s) {', '.join(missing)}", path=where)
+        raise InputError("has no column(s) {names}", path=where, names=", ".join(missing))
     if gdf.crs is None:
         raise CRSError("has no CRS", path=where)
     gdf = gdf if gdf.crs.equals("EPSG:4326") else gdf.to_crs("EPSG:4326")
@@ -165,8 +175,9 @@ def _canonical(fields: tuple[Field, ...], gdf: gpd.GeoDataFrame, where: str) -> 
             try:
                 values.append(convert_value(f, value))
             except (ValueError, TypeError, OverflowError):
-                raise InputError(f"value {value!r} is not of type {f.type}", path=where,
-                                 feature=number, field=f.name) from None
+                raise InputError("value {value} is not of type {type}", path=where,
+                                 feature=number, field=f.name, value=repr(value),
+                                 type=f.type) from None
         data[f.name] = values
     frame = pd.DataFrame(data, index=range(len(gdf)), dtype=object)
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -208,15 +219,15 @@ def _split(name: str, source: str, title: dict[str, str], fields: tuple[Field, .
     return out
 
 
-def _layers(store: Store, layers: list[str] | None, extra_layers: dict[str, Any] | None,
+def _layers(store: StoreReader, layers: list[str] | None, extra_layers: dict[str, Any] | None,
             *, split: bool) -> tuple[list[_Layer], list[str]]:
     """The output layers, and the names of the empty layers left out."""
     stored = store.layer_names()
     names = stored if layers is None else list(dict.fromkeys(layers))
     unknown = [n for n in names if n not in stored]
     if unknown:
-        raise InputError(f"the store has no layer {', '.join(unknown)} "
-                         f"(layers: {', '.join(stored)})")
+        raise InputError("the store has no layer {names} (layers: {known})",
+                         names=", ".join(unknown), known=", ".join(stored))
     out: list[_Layer] = []
     skipped: list[str] = []
     for name in names:
@@ -230,13 +241,13 @@ def _layers(store: Store, layers: list[str] | None, extra_layers: dict[str, Any]
                           always_split=len(schema.geometry_types) > 1, split=split))
     for name, value in (extra_layers or {}).items():
         if not _NAME.match(name) or name in stored:
-            raise LayerSchemaError(f"extra layer name '{name}' must be snake_case and not a "
-                                   "store layer's name")
+            raise LayerSchemaError("extra layer name '{name}' must be snake_case and not a "
+                                   "store layer's name", name=name)
         try:
             gdf, spec, *rest = value
         except (TypeError, ValueError):
-            raise LayerSchemaError(f"extra layer '{name}': give (GeoDataFrame, field spec)"
-                                   ) from None
+            raise LayerSchemaError("extra layer '{name}': give (GeoDataFrame, field spec)",
+                                   name=name) from None
         fields = _fields_from_spec(name, spec)
         if len(gdf) == 0:
             skipped.append(name)
@@ -247,7 +258,8 @@ def _layers(store: Store, layers: list[str] | None, extra_layers: dict[str, Any]
     names_out = [layer.name for layer in out]
     clash = sorted({n for n in names_out if names_out.count(n) > 1})
     if clash:
-        raise LayerSchemaError(f"two output layers are called {', '.join(clash)}")
+        raise LayerSchemaError("two output layers are called {names}",
+                               names=", ".join(clash))
     if not out:
         raise ExportError("nothing to export: the layers are empty")
     return out, skipped

@@ -84,40 +84,45 @@ def _canon_coords(geom: Any) -> np.ndarray:
 def _check_geometry(where: str, reader: str, number: int, want: Any, got: Any,
                     tol: float) -> None:
     if got is None or got.is_empty:
-        raise ExportError(f"{where}: {reader} reads feature {number} without geometry")
+        raise ExportError("{where}: {reader} reads feature {n} without geometry", where=where,
+                          reader=reader, n=number)
     if _FAMILY.get(want.geom_type) != _FAMILY.get(got.geom_type):
-        raise ExportError(f"{where}: {reader} reads feature {number} as {got.geom_type}, "
-                          f"written {want.geom_type}")
+        raise ExportError("{where}: {reader} reads feature {n} as {got}, written {want}",
+                          where=where, reader=reader, n=number, got=got.geom_type,
+                          want=want.geom_type)
     a, b = _canon_coords(want), _canon_coords(got)
     if a.shape != b.shape:
-        raise ExportError(f"{where}: {reader} reads feature {number} with {len(b)} vertices, "
-                          f"written {len(a)}")
+        raise ExportError("{where}: {reader} reads feature {n} with {got} vertices, written "
+                          "{want}", where=where, reader=reader, n=number, got=len(b),
+                          want=len(a))
     worst = float(np.max(np.abs(a - b))) if len(a) else 0.0
     if worst > tol:
         # Same vertices, another order: a ring that touches itself may start elsewhere once a
         # writer re-orients it (shapefiles wind outer rings clockwise). Measure the distance.
         worst = float(shapely.hausdorff_distance(shapely.force_2d(want), shapely.force_2d(got)))
     if worst > tol:
-        raise ExportError(f"{where}: {reader} reads feature {number} {worst:.3g} CRS units "
-                          f"away from the direct transformation (tolerance {tol:.3g})")
+        raise ExportError("{where}: {reader} reads feature {n} {worst:.3g} CRS units away "
+                          "from the direct transformation (tolerance {tol:.3g})", where=where,
+                          reader=reader, n=number, worst=worst, tol=tol)
 
 
 def _check_rows(where: str, reader: str, table: _Table, names: list[str],
                 rows: list[dict[str, Any]], geoms: list[Any], fmt: str, tol: float) -> None:
     if len(rows) != len(table.layer.gdf):
-        raise ExportError(f"{where}: {reader} reads {len(rows)} features, "
-                          f"{len(table.layer.gdf)} were written")
+        raise ExportError("{where}: {reader} reads {got} features, {want} were written",
+                          where=where, reader=reader, got=len(rows), want=len(table.layer.gdf))
     for name in table.names:
         if name not in names:
-            raise ExportError(f"{where}: {reader} finds no field '{name}' (fields: "
-                              f"{', '.join(names)})")
+            raise ExportError("{where}: {reader} finds no field '{name}' (fields: {names})",
+                              where=where, reader=reader, name=name, names=", ".join(names))
     for col, (name, kind) in enumerate(zip(table.names, table.kinds, strict=True)):
         for number, row in enumerate(rows, start=1):
             want = table.expected[col][number - 1]
             got = _read_value(kind, row.get(name), fmt)
             if not _same(kind, want, got):
-                raise ExportError(f"{where}: feature {number}, field '{name}': wrote {want!r}, "
-                                  f"{reader} reads {got!r}")
+                raise ExportError("{where}: feature {n}, field '{name}': wrote {want}, "
+                                  "{reader} reads {got}", where=where, n=number, name=name,
+                                  want=repr(want), reader=reader, got=repr(got))
     for number, (want, got) in enumerate(zip(table.expected_geometry, geoms, strict=True),
                                          start=1):
         _check_geometry(where, reader, number, want, got, tol)
@@ -173,10 +178,11 @@ def _check_prj(where: str, prj: str, target: CRS, table: _Table) -> None:
     try:
         read = CRS.from_user_input(prj)
     except PyprojCRSError:
-        raise ExportError(f"{where}: the .prj cannot be parsed") from None
+        raise ExportError("{where}: the .prj cannot be parsed", where=where) from None
     epsg = target.to_epsg()
     if epsg is not None and read.to_epsg(min_confidence=70) != epsg:
-        raise ExportError(f"{where}: the .prj ({read.name}) is not recognised as EPSG:{epsg}")
+        raise ExportError("{where}: the .prj ({name}) is not recognised as EPSG:{epsg}",
+                          where=where, name=read.name, epsg=epsg)
     lonlat = shapely.get_coordinates(table.layer.gdf.geometry.values)[:50]
     if len(lonlat) == 0:
         return
@@ -186,8 +192,9 @@ def _check_prj(where: str, prj: str, target: CRS, table: _Table) -> None:
     xb, yb = b.transform(lonlat[:, 0], lonlat[:, 1])
     worst = float(np.max(np.hypot(np.asarray(xa) - xb, np.asarray(ya) - yb)))
     if not worst <= _tolerance(target):
-        raise ExportError(f"{where}: points reproject {worst:.3g} units differently through "
-                          f"the .prj than through {_crs_label(target)}")
+        raise ExportError("{where}: points reproject {worst:.3g} units differently through "
+                          "the .prj than through {crs}", where=where, worst=worst,
+                          crs=_crs_label(target))
 
 
 def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
@@ -197,15 +204,16 @@ def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
         members = set(zf.namelist())
         for ext in _SHAPEFILE_PARTS:
             if f"{name}{ext}" not in members:
-                raise ExportError(f"{where}: the ZIP lacks {name}{ext}")
+                raise ExportError("{where}: the ZIP lacks {member}", where=where,
+                                  member=f"{name}{ext}")
         cpg = zf.read(f"{name}.cpg").decode("ascii", "replace").strip()
         prj = zf.read(f"{name}.prj").decode("ascii", "replace")
         dbf_names = _dbf_field_names(zf.read(f"{name}.dbf"))
     if cpg.upper() not in ("UTF-8", "UTF8"):
-        raise ExportError(f"{where}: the .cpg says {cpg!r}, not UTF-8")
+        raise ExportError("{where}: the .cpg says {cpg}, not UTF-8", where=where, cpg=repr(cpg))
     if dbf_names != table.names:
-        raise ExportError(f"{where}: the .dbf field names are {dbf_names}, expected "
-                          f"{table.names}")
+        raise ExportError("{where}: the .dbf field names are {got}, expected {want}",
+                          where=where, got=dbf_names, want=table.names)
     _check_prj(where, prj, target, table)
     tol = _tolerance(target)
     _read_pyogrio(f"/vsizip/{zip_path}/{name}.shp", None, table, "shapefile", where, tol)
@@ -213,8 +221,8 @@ def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
     with fiona.open(f"/vsizip/{zip_path}/{name}.shp") as src:
         fiona_epsg = src.crs.to_epsg() if src.crs else None
     if target.to_epsg() is not None and fiona_epsg != target.to_epsg():
-        raise ExportError(f"{where}: fiona reads the .prj as EPSG:{fiona_epsg}, not "
-                          f"{_crs_label(target)}")
+        raise ExportError("{where}: fiona reads the .prj as EPSG:{epsg}, not {crs}",
+                          where=where, epsg=fiona_epsg, crs=_crs_label(target))
 
 
 def _verify_dictionary(zip_path: Path, layers: list[_Layer]) -> None:
@@ -225,9 +233,10 @@ def _verify_dictionary(zip_path: Path, layers: list[_Layer]) -> None:
     want = {(layer.name, f.shp_name) for layer in layers for f in layer.fields}
     got = {(r["layer"], r["shp_name"]) for r in rows}
     if want != got:
-        raise ExportError(f"data_dictionary.csv: rows for {sorted(want ^ got)} differ")
+        raise ExportError("data_dictionary.csv: rows for {rows} differ",
+                          rows=sorted(want ^ got))
     for layer in layers:
         for f in layer.fields:
             if html.escape(f.label["vi"]) not in page:
-                raise ExportError(f"data_dictionary.html lacks the label of {layer.name}."
-                                  f"{f.name}")
+                raise ExportError("data_dictionary.html lacks the label of {layer}.{field}",
+                                  layer=layer.name, field=f.name)

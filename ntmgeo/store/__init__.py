@@ -2,18 +2,22 @@
 
 :class:`Store` is the contract. :class:`~ntmgeo.store.gpkg.GpkgStore`, one GeoPackage file
 per project, is the embedded default; a PostGIS store for a province's many users implements
-the same methods. Every write is all or nothing.
+the same methods. Every write is all or nothing, and changes :meth:`Store.version`.
+
+:class:`StoreReader` is the part computations use (read a layer or a record table, the
+metadata, the measuring CRS, the version): a :class:`Store` is one, and so is a
+:class:`~ntmgeo.snapshot.Snapshot`, which reads each layer of a store once.
 """
 
 from __future__ import annotations
 
 import abc
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["RECORD_TABLES", "Store", "open_store"]
+__all__ = ["RECORD_TABLES", "Store", "StoreReader", "open_store"]
 
 # Non-spatial record tables every store keeps, as (column, type) pairs. Types as in layer
 # schemas: text, integer, real, date, boolean, list.
@@ -50,6 +54,31 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+class StoreReader(Protocol):
+    """What computations and document builders read: a :class:`Store`, or a snapshot of one
+    (:class:`ntmgeo.snapshot.Snapshot`).
+    """
+
+    def layer_names(self) -> list[str]:
+        """Names of the layers the store holds."""
+
+    def read_layer(self, name: str) -> gpd.GeoDataFrame:
+        """All features of a layer."""
+
+    def read_records(self, table: str) -> pd.DataFrame:
+        """All rows of a record table."""
+
+    def meta(self) -> dict[str, str]:
+        """Project metadata."""
+
+    def version(self) -> str:
+        """The store's version (see :meth:`Store.version`)."""
+
+    @property
+    def measure_crs(self) -> str:
+        """The projected CRS lengths and areas are measured in."""
+
+
 class Store(abc.ABC):
     """What a project store offers. Geometry is in ``settings.storage_crs``."""
 
@@ -83,6 +112,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def meta(self) -> dict[str, str]:
         """Project metadata: ``title``, ``prov_code``, ``measure_crs``, ``format_version``, …."""
+
+    @abc.abstractmethod
+    def version(self) -> str:
+        """A token that changes whenever the store's content does: after every write (of
+        features or records, by this process or another), never otherwise between two
+        writes. Equal tokens mean equal content, so what was computed from the store may be
+        kept until the token changes (:class:`ntmgeo.snapshot.Snapshot`, the web's cache).
+        """
 
     @abc.abstractmethod
     def counts(self) -> dict[str, int]:

@@ -6,11 +6,17 @@ a whole import (delete + insert + bookkeeping) is one transaction: an error, or 
 process, leaves the file exactly as it was (SQLite's rollback journal). The tables carry no
 R-tree index (its GDAL triggers call SQL functions that plain SQLite lacks); a provincial
 deployment with large layers uses the PostGIS store instead.
+
+Every write transaction also bumps a counter in ``ntmgeo_meta`` (``write_count``), in the
+same transaction: :meth:`GpkgStore.version` reads it, with SQLite's file change counter and
+the file's (and write-ahead log's) size and time for writes by other programs (QGIS editing
+the file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import struct
 from collections.abc import Iterator
@@ -46,6 +52,9 @@ _SQL_TYPES = {
     "list": "TEXT",
 }
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_WRITE_COUNT = "write_count"  # ntmgeo_meta key bumped by every write transaction
+_BUMP = (f"INSERT INTO ntmgeo_meta (key, value) VALUES ('{_WRITE_COUNT}', '1') "
+         "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _q(name: str) -> str:
@@ -126,8 +135,7 @@ class GpkgStore(Store):
         """Open an existing ntmgeo GeoPackage."""
         path = Path(path)
         if not path.is_file():
-            msg = f"{path}: no store here (create one with 'ntmgeo init {path}')"
-            raise StoreError(msg)
+            raise StoreError("{path}: no store here", path=path, hint="init")
         store = cls(path)
         try:
             with store._connect() as con:
@@ -135,9 +143,10 @@ class GpkgStore(Store):
                 has_meta = con.execute(
                     "SELECT 1 FROM sqlite_master WHERE name='ntmgeo_meta'").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a GeoPackage ({exc})") from None
+            raise StoreError("{path}: not a GeoPackage ({reason})", path=path,
+                             reason=str(exc)) from None
         if app_id != _APPLICATION_ID or not has_meta:
-            raise StoreError(f"{path}: not an ntmgeo store (no ntmgeo_meta table)")
+            raise StoreError("{path}: not an ntmgeo store (no ntmgeo_meta table)", path=path)
         store._add_missing_record_tables()
         return store
 
@@ -159,7 +168,7 @@ class GpkgStore(Store):
         path = Path(path)
         measure = measure_crs_for_province(prov_code)
         if path.exists() and not overwrite:
-            raise StoreError(f"{path}: already exists (use --force to replace it)")
+            raise StoreError("{path}: already exists", path=path, hint="force")
         with atomic_path(path) as tmp:  # a failed creation leaves nothing at ``path``
             store = cls(tmp)
             with store._transaction() as con:
@@ -254,6 +263,7 @@ class GpkgStore(Store):
             con.execute("BEGIN IMMEDIATE")
             try:
                 yield con
+                con.execute(_BUMP)  # the store's version changes with the write, atomically
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -261,9 +271,40 @@ class GpkgStore(Store):
 
     # ---------------------------------------------------------------- reading
     def meta(self) -> dict[str, str]:
-        """Project metadata."""
+        """Project metadata (without the write counter: see :meth:`version`)."""
         with self._connect() as con:
-            return dict(con.execute("SELECT key, value FROM ntmgeo_meta").fetchall())
+            return dict(con.execute("SELECT key, value FROM ntmgeo_meta WHERE key != ?",
+                                    (_WRITE_COUNT,)).fetchall())
+
+    def version(self) -> str:
+        """Changes with every write (see :meth:`Store.version`), from any process.
+
+        Four parts: ntmgeo's write counter (bumped inside each write transaction, so a
+        rolled-back or killed write leaves it, like the content, as it was); SQLite's file
+        change counter (bytes 24-27 of the header, incremented by every write committed in
+        rollback-journal mode, ntmgeo's or another program's); the file's size and time; and
+        the write-ahead log's, where one holds frames (a program that switched the file to WAL
+        mode, as QGIS may, commits there, and the change counter is not kept in that mode).
+        File times alone would not do: two writes within the file system's time resolution
+        that leave the size unchanged would look like none. The counters make ntmgeo's writes
+        and rollback-mode writes exact; only another program's writes in WAL mode rest on the
+        file times.
+        """
+        with self._connect() as con:
+            row = con.execute("SELECT value FROM ntmgeo_meta WHERE key = ?",
+                              (_WRITE_COUNT,)).fetchone()
+        with self.path.open("rb") as fh:
+            header = fh.read(28)
+            st = os.fstat(fh.fileno())
+        change = int.from_bytes(header[24:28], "big") if len(header) == 28 else 0
+        parts = [str(row[0] if row else 0), str(change), f"{st.st_size}-{st.st_mtime_ns}"]
+        try:
+            wal = self.path.with_name(self.path.name + "-wal").stat()
+        except OSError:
+            wal = None
+        if wal is not None and wal.st_size > 0:
+            parts.append(f"{wal.st_size}-{wal.st_mtime_ns}")
+        return ".".join(parts)
 
     def layer_names(self) -> list[str]:
         """Layers held by this store."""
@@ -276,7 +317,7 @@ class GpkgStore(Store):
         """All features of ``name`` (fields as in the schema, geometry in WGS 84)."""
         schema = load_schema(name)
         if name not in self.layer_names():
-            raise StoreError(f"{self.path}: has no layer '{name}'")
+            raise StoreError("{path}: has no layer '{name}'", path=self.path, name=name)
         cols = ", ".join(_q(c) for c in schema.field_names)
         with self._connect() as con:
             cur = con.execute(f"SELECT fid, geom, {cols} FROM {_q(name)} ORDER BY fid")
@@ -293,7 +334,7 @@ class GpkgStore(Store):
         """All rows of a record table."""
         columns = RECORD_TABLES.get(table)
         if columns is None:
-            raise StoreError(f"unknown record table '{table}'")
+            raise StoreError("unknown record table '{table}'", table=table)
         names = [c for c, _ in columns]
         with self._connect() as con:
             rows = con.execute(f"SELECT {', '.join(_q(c) for c in names)} FROM {_q(table)} "
@@ -319,7 +360,8 @@ class GpkgStore(Store):
         """Append or replace features, in one transaction (see :class:`Store`)."""
         schema = load_schema(name)
         if gdf.crs is None or not gdf.crs.equals(schema.storage_crs):
-            raise StoreError(f"features for '{name}' must be in {schema.storage_crs}")
+            raise StoreError("features for '{name}' must be in {crs}", name=name,
+                             crs=schema.storage_crs)
         srs_id = int(schema.storage_crs.split(":")[1])
         blobs = _encode_geometries(np.asarray(gdf.geometry.values, dtype=object), srs_id)
         kinds = [f.type for f in schema.fields]
@@ -343,7 +385,7 @@ class GpkgStore(Store):
         try:
             con.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
-            raise DuplicateIdentityError(f"rejected by the store ({exc})",
+            raise DuplicateIdentityError("rejected by the store ({reason})", reason=str(exc),
                                          path=str(self.path)) from None
 
     def _reject_stored_identities(self, con: sqlite3.Connection, schema: LayerSchema,
@@ -361,9 +403,9 @@ class GpkgStore(Store):
             if key in stored:
                 ident = ", ".join(f"{k}={v}" for k, v in zip(schema.identity, stored[key],
                                                              strict=True))
-                msg = (f"a feature with ({ident}) is already stored in layer "
-                       f"'{schema.name}' (use --replace to replace the layer)")
-                raise DuplicateIdentityError(msg, path=source or None, feature=number)
+                msg = "a feature with ({identity}) is already stored in layer '{layer}'"
+                raise DuplicateIdentityError(msg, path=source or None, feature=number,
+                                             identity=ident, layer=schema.name, hint="replace")
 
     def _update_extent(self, con: sqlite3.Connection, name: str) -> None:
         blobs = [r[0] for r in con.execute(f"SELECT geom FROM {_q(name)}")]
@@ -394,7 +436,8 @@ class GpkgStore(Store):
         names = [c for c, _ in columns]
         unknown = {k for row in rows for k in row} - set(names)
         if unknown:
-            raise StoreError(f"record table '{table}' has no column(s) {sorted(unknown)}")
+            raise StoreError("record table '{table}' has no column(s) {names}", table=table,
+                             names=sorted(unknown))
         data = [tuple(_to_sql(kind, row.get(col)) for col, kind in columns) for row in rows]
         con.executemany(f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in names)}) "
                         f"VALUES ({', '.join('?' * len(names))})", data)
@@ -402,7 +445,7 @@ class GpkgStore(Store):
     def add_records(self, table: str, rows: list[dict[str, Any]]) -> int:
         """Append rows to a record table, in one transaction."""
         if table not in RECORD_TABLES:
-            raise StoreError(f"unknown record table '{table}'")
+            raise StoreError("unknown record table '{table}'", table=table)
         stamped = [{**row, "recorded_at": row.get("recorded_at") or _now()}
                    if "recorded_at" in dict(RECORD_TABLES[table]) else row for row in rows]
         with self._transaction() as con:

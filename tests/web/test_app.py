@@ -18,7 +18,6 @@ from shapely.geometry import LineString
 
 from ntmgeo import greening, status
 from ntmgeo.cli import main as cli_main
-from ntmgeo.i18n import reason as translated
 from ntmgeo.store import open_store
 
 from geodata import store_fingerprint
@@ -390,9 +389,21 @@ class TestUpload:
         where = f"{expected.path.name}: " + (f"đối tượng {expected.feature}: "
                                              if expected.feature else "")
         assert message.startswith(f"Tệp không hợp lệ: {where}"), message
-        assert message.endswith(translated(expected.reason, "vi")), message
+        assert message.endswith(expected.reason_in("vi")), message
         assert "/tmp" not in message and "Traceback" not in text
         assert fingerprint(store_path) == before
+
+    def test_a_file_without_crs_is_told_to_use_the_form_field(self, client, store_path):
+        # the error's hint is "crs": the page names its own field, never the CLI's --crs
+        sign_in(client)
+        before = fingerprint(store_path)
+        resp = _upload(client, b"survey_id,x,y\nsv-1,583000,1338000\n", "points.csv")
+        text = resp.get_data(as_text=True)
+        message = html.unescape(re.search(r'id="upload-error"[^>]*>([^<]*)<', text).group(1))
+        assert resp.status_code == 400, text[:2000]
+        assert message == ("Tệp không hợp lệ: points.csv: không có hệ tọa độ (thiếu tệp .prj): "
+                           "khai báo bằng ô “Hệ tọa độ” của biểu mẫu (EPSG:…)"), message
+        assert "--" not in message and fingerprint(store_path) == before
 
     def test_unsafe_archive_is_refused(self, client, store_path):
         sign_in(client)
