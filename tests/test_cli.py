@@ -172,7 +172,9 @@ def test_unknown_province(capsys, tmp_path):
                                      ["layers", "show"], ["criteria"], ["info"]])
 def test_every_command_has_help(command, capsys):
     code, out, _ = run(capsys, *command, "--help")
-    assert code == 0 and "Usage:" in out
+    assert code == 0 and "Cách dùng:" in out and "Tùy chọn:" in out  # Vietnamese by default
+    code, out, _ = run(capsys, "--lang", "en", *command, "--help")
+    assert code == 0 and "Usage:" in out and "Options:" in out
 
 
 def test_console_script_runs_without_traceback(tmp_path):

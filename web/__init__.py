@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_babel import Babel
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -45,6 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                       WTF_CSRF_SSL_STRICT=True, JSON_AS_ASCII=False)
+    app.config.update(BABEL_DEFAULT_LOCALE=cfg["DEFAULT_LANG"], BABEL_DOMAIN=i18n.DOMAIN,
+                      BABEL_TRANSLATION_DIRECTORIES=str(i18n.compile_catalogues(_cache_dir())))
     if cfg.get("SECRET_KEY_GENERATED"):
         log.warning("no NTMGEO_SECRET_KEY set: sign-ins end when the server restarts")
     store = open_store(cfg["DB_PATH"])
@@ -55,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import api, auth, views
 
     CSRFProtect(app)
+    Babel(app, locale_selector=views.lang)  # the words: gettext, catalogue domain "web"
     login_manager = auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -88,15 +92,16 @@ def _install_hooks(app: Flask, login_manager: Any) -> None:
     def _template_words() -> dict[str, Any]:
         current = lang()
         other = "en" if current == "vi" else "vi"
-        return {"t": lambda key, **kw: i18n.t(key, current, **kw), "lang": current,
-                "other_lang": other, "csp_nonce": security.nonce(),
+        return {"shared": lambda key: i18n.shared(key, current), "lang": current,
+                "other_lang": other, "other_lang_name": i18n.LANG_NAMES[other],
+                "csp_nonce": security.nonce(),
                 "script_json": security.script_json,
                 "max_upload_mb": app.config["MAX_CONTENT_LENGTH"] / 2**20}
 
 
 def _install_error_pages(app: Flask) -> None:
     from .api import error_response
-    from .views import lang
+    from .i18n import gettext as _
 
     def _page(status: int, message: str) -> tuple[str, int]:
         return render_template("error.html", status=status, message=message), status
@@ -105,14 +110,15 @@ def _install_error_pages(app: Flask) -> None:
     def _csrf(exc: CSRFError) -> Response | tuple[str, int]:
         if request.path.startswith("/api/"):
             return error_response(400, "csrf", exc.description)
-        return _page(400, i18n.t("err_csrf", lang()))
+        return _page(400, _("The session expired or the form is not valid. Reload the page and "
+                            "try again."))
 
     @app.errorhandler(413)
     def _too_large(exc: HTTPException) -> Response | tuple[str, int]:
         mb = f"{app.config['MAX_CONTENT_LENGTH'] / 2**20:.3g}"
         if request.path.startswith("/api/"):
             return error_response(413, "too_large", f"request larger than {mb} MB")
-        return _page(413, i18n.t("err_413", lang(), mb=mb))
+        return _page(413, _("The file is too large: the limit is %(mb)s MB.", mb=mb))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response | tuple[str, int]:
@@ -120,9 +126,9 @@ def _install_error_pages(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return error_response(status, (exc.name or "error").lower().replace(" ", "_"),
                                   exc.description or "")
-        key = {404: "err_404"}.get(status)
-        return _page(status, i18n.t(key, lang()) if key else
-                     i18n.t("err_generic", lang(), code=status))
+        if status == 404:
+            return _page(status, _("Page not found."))
+        return _page(status, _("Error %(code)s.", code=status))
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception) -> Response | tuple[str, int]:
@@ -131,7 +137,7 @@ def _install_error_pages(app: Flask) -> None:
         app.logger.exception("internal error on %s", request.path)
         if request.path.startswith("/api/"):
             return error_response(500, "internal_error", "internal error (see the server log)")
-        return _page(500, i18n.t("err_500", lang()))
+        return _page(500, _("Internal server error."))
 
 
 # ----------------------------------------------------------------------------- serving

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from ntmgeo import users
 
-from .i18n import t
+from .i18n import gettext as _
 
 bp = Blueprint("auth", __name__)
 
@@ -47,15 +47,13 @@ def safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     """The sign-in form; on success, back to where the user was going."""
-    from .views import lang  # the page language helper lives with the views
-
     if request.method == "POST":
         name = request.form.get("username", "")
         password = request.form.get("password", "")
         if users.check_password(_store(), name, password):
             login_user(User(users.get_user(_store(), name) or {"username": name}))
             return redirect(safe_next(request.form.get("next")))
-        flash(t("login_failed", lang()), "error")
+        flash(_("Wrong user name or password."), "error")
         return render_template("login.html", next=request.form.get("next", "")), 401
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -65,10 +63,8 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """Sign out (a POST, CSRF-protected)."""
-    from .views import lang
-
     logout_user()
-    flash(t("logged_out", lang()), "info")
+    flash(_("Signed out."), "info")
     return redirect(url_for("views.index"))
 
 
@@ -84,13 +80,11 @@ def init_app(app: Flask) -> LoginManager:
     def _unauthorized() -> Response:
         from flask import jsonify
 
-        from .views import lang
-
         if request.path.startswith("/api/"):
             resp = jsonify({"error": "unauthorized", "message": "sign in first"})
             resp.status_code = 401
             return resp
-        flash(t("login_required", lang()), "info")
+        flash(_("Please sign in to continue."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     return login_manager

@@ -35,6 +35,8 @@ from ntmgeo._errors import InputError, NtmgeoError
 from ntmgeo.i18n import beside_no_road_text, describe_error
 
 from . import i18n, mapbuild
+from .i18n import N_
+from .i18n import gettext as _
 from .security import nonce
 
 bp = Blueprint("views", __name__)
@@ -102,7 +104,7 @@ def upload() -> Response | str | tuple[str, int]:
     except NtmgeoError as exc:
         current_app.logger.warning("upload refused: %s", exc)
         return _upload_refused(str(exc), date, crs)
-    flash(i18n.t("upload_ok", lang(), n=result.count, file=name), "info")
+    flash(_("Stored %(n)s survey features from %(file)s.", n=result.count, file=name), "info")
     lost = result.beside_no_road
     flash(beside_no_road_text(result, lang()),
           "warning" if not result.roads_checked or (lost and lost["count"]) else "info")
@@ -111,16 +113,17 @@ def upload() -> Response | str | tuple[str, int]:
 
 def _check_upload_form(file: Any, date: str, crs: str) -> str | None:
     if file is None or not file.filename:
-        return i18n.t("upload_no_file", lang())
+        return _("no file chosen")
     ext = Path(file.filename).suffix.lower()
     if ext not in UPLOAD_TYPES:
-        return i18n.t("upload_bad_type", lang(), ext=ext or "?")
+        return _("file type '%(ext)s' is not supported (use .geojson, .json, .zip, .kml, .gpx, "
+                 ".csv)", ext=ext or "?")
     try:
         dt.date.fromisoformat(date)
     except ValueError:
-        return i18n.t("upload_bad_date", lang(), d=date)
+        return _("survey date '%(d)s' is not a date (YYYY-MM-DD)", d=date)
     if crs and not _EPSG.match(crs):
-        return i18n.t("upload_bad_crs", lang(), crs=crs)
+        return _("CRS '%(crs)s' must look like EPSG:number", crs=crs)
     return None
 
 
@@ -146,9 +149,9 @@ def _store_upload(file: Any, name: str, *, date: str,
 
 
 # What the upload page adds to an error whose remedy is one of its fields (the error's
-# ``hint``): a message key of :mod:`.i18n`. Hints of the command line's flags (``layer``,
+# ``hint``): a msgid of the catalogue ``web``. Hints of the command line's flags (``layer``,
 # ``replace``…) have no field here and add nothing.
-_HINTS = {"crs": "upload_crs_hint"}
+_HINTS = {"crs": N_(": give it with the form's CRS field (EPSG:…)")}
 
 
 def _reason(exc: InputError, filename: str, stored_name: str) -> str:
@@ -160,11 +163,11 @@ def _reason(exc: InputError, filename: str, stored_name: str) -> str:
     text = re.sub(re.escape(tmp) + r"/ntmgeo-upload-[^/\s]+/", "", text)
     text = text.replace(stored_name, Path(filename).name)
     hint = _HINTS.get(exc.hint or "")
-    return text + i18n.t(hint, lang()) if hint else text
+    return text + _(hint) if hint else text
 
 
 def _upload_refused(reason: str, date: str, crs: str) -> tuple[str, int]:
-    message = i18n.t("upload_bad", lang(), reason=reason)
+    message = _("Invalid file: %(reason)s", reason=reason)
     return render_template("upload.html", error=message, date=date, crs=crs,
                            today=dt.date.today().isoformat()), 400
 

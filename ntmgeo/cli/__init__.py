@@ -4,8 +4,10 @@ Exit codes: 0 success; 1 internal error; 2 wrong usage; 3 bad input (file, value
 4 store problem (missing, not an ntmgeo store, locked); 5 data the computation needs is missing
 (no unit valid on the date, no criteria set, unknown province).
 
-Modules: :mod:`~ntmgeo.cli.options` (``--db``, ``--json``, ``--as-of``, declared once, and the
-date check), the commands (:mod:`~ntmgeo.cli.project`: init, import, report, info, user,
+Modules: :mod:`~ntmgeo.cli._group` (the group ``cli`` and the command classes that print
+``--help`` in the chosen language, through the catalogue ``cli``),
+:mod:`~ntmgeo.cli.options` (``--db``, ``--json``, ``--as-of``, declared once, and the date
+check), the commands (:mod:`~ntmgeo.cli.project`: init, import, report, info, user,
 serve; :mod:`~ntmgeo.cli.assess`: status, targets, progress, coverage, greening;
 :mod:`~ntmgeo.cli.outputs`: export, table; :mod:`~ntmgeo.cli.catalogue`: layers, criteria),
 and :mod:`~ntmgeo.cli.render`, the only one that prints tables. :func:`main` is the console
@@ -21,7 +23,7 @@ import click
 
 from .. import settings
 from .._errors import NtmgeoError
-from ..i18n import describe_error, t
+from ..i18n import describe_error, gettext, t
 from . import render
 from ._group import cli
 from .assess import coverage, greening, progress, status, targets
@@ -67,18 +69,16 @@ __all__ = [
 
 
 # What the command line adds to an error whose remedy is one of its flags (the error's
-# ``hint``; the library's messages name no flag). Formatted with the error's parameters.
-HINTS: dict[str, dict[str, str]] = {
-    "crs": {"vi": ": khai báo bằng --crs EPSG:XXXX", "en": ": give it with --crs EPSG:XXXX"},
-    "layer": {"vi": ": chọn một lớp bằng --layer", "en": ": name one with --layer"},
-    "encoding": {"vi": ": dùng --encoding cp1258 hoặc tcvn3",
-                 "en": ": give --encoding cp1258 or tcvn3"},
-    "unit": {"vi": ": chọn đơn vị bằng --unit", "en": ": give --unit"},
-    "replace": {"vi": " (dùng --replace để thay toàn bộ lớp)",
-                "en": " (use --replace to replace the layer)"},
-    "force": {"vi": " (dùng --force để ghi đè)", "en": " (use --force to replace it)"},
-    "init": {"vi": " (tạo bằng 'ntmgeo init {path}')",
-             "en": " (create one with 'ntmgeo init {path}')"},
+# ``hint``; the library's messages name no flag): its English text, the msgid in the catalogue
+# ``cli``. Formatted with the error's parameters.
+HINTS: dict[str, str] = {
+    "crs": ": give it with --crs EPSG:XXXX",
+    "layer": ": name one with --layer",
+    "encoding": ": give --encoding cp1258 or tcvn3",
+    "unit": ": give --unit",
+    "replace": " (use --replace to replace the layer)",
+    "force": " (use --force to replace it)",
+    "init": " (create one with 'ntmgeo init {path}')",
 }
 
 
@@ -90,7 +90,7 @@ def error_line(exc: NtmgeoError, lang: str | None = None) -> str:
     line = describe_error(exc, lang)
     words = HINTS.get(exc.hint or "")
     if words:
-        line += (words.get(lang) or words["en"]).format(**exc.message.params)
+        line += gettext(words, lang).format(**exc.message.params)
     return line
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="ntmgeo", standalone_mode=False)
     except click.exceptions.Abort:
-        render.warn("Aborted.")
+        render.warn(t("aborted"))
         return 1
     except click.ClickException as exc:
         exc.show()

@@ -45,7 +45,7 @@ def status(db: Path, level: str, unit: str | None, as_of: str | None, source: st
     doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
     if department is not None:
         if level != "district":
-            raise click.UsageError("--department works with --level district")
+            raise click.UsageError(t("usage_department"))
         items = status_mod.department_items(doc, department)
         if as_json:
             render.echo_json(items)
@@ -125,10 +125,11 @@ def coverage(db: Path, site_type: str | None, within: str, network: bool, level:
         doc = coverage_mod.surface_document(store, as_of=day)
     else:
         if site_type is None:
-            raise click.UsageError("give --type TYPE (or --surface)")
+            raise click.UsageError(t("usage_type"))
         allowed = layers.load_schema("sites").field("site_type").allowed or ()
         if site_type not in allowed:
-            raise click.BadParameter(f"'{site_type}' is not one of {', '.join(allowed)}",
+            raise click.BadParameter(t("usage_not_one_of", value=site_type,
+                                       allowed=", ".join(allowed)),
                                      param_hint="--type")
         try:
             metres = coverage_mod.parse_distance(within)
@@ -184,12 +185,12 @@ def greening(db: Path | None, roads_file: Path | None, survey_files: tuple[Path,
         options["bridge"] = bridge
     if db is not None:
         if roads_file or survey_files:
-            raise click.UsageError("give either --db or --roads with --survey, not both")
+            raise click.UsageError(t("usage_db_or_roads"))
         doc = greening_mod.from_store(open_store(db), as_of=as_of and check_date(as_of),
                                       dist_code=dist_code, **options)
     else:
         if roads_file is None or not survey_files:
-            raise click.UsageError("give --db PATH, or --roads FILE and at least one --survey")
+            raise click.UsageError(t("usage_db_or_files"))
         with render.spinner() as spinner:
             spinner.add_task(t("reading", file=roads_file.name), total=None)
             doc = greening_mod.from_files(roads_file, list(survey_files), crs=crs,

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..i18n import t
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -38,5 +40,5 @@ def check_date(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)",
+        raise click.BadParameter(t("usage_not_a_date", text=text),
                                  param_hint="--as-of") from None

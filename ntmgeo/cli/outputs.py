@@ -14,12 +14,18 @@ from .. import report as report_mod
 from ..i18n import t
 from ..store import open_store
 from . import render
-from ._group import cli
+from ._group import DYNAMIC_HELP, cli
 from .options import as_of_option, check_date, db_option, json_option
 
 
 def _formats_help(formats: dict[str, Any]) -> str:
-    return "; ".join(f"{name}: {spec.label['en']}" for name, spec in formats.items()) + "."
+    """The help of ``--format``: each format's label (its own words in each language)."""
+    def text(lang: str) -> str:
+        return "; ".join(f"{name}: {spec.label.get(lang) or spec.label['en']}"
+                         for name, spec in formats.items()) + "."
+
+    DYNAMIC_HELP[text("en")] = text
+    return text("en")
 
 
 @cli.command()
@@ -39,7 +45,7 @@ def export(db: Path, fmt: str, out: Path, crs: str | None, layer_list: str | Non
     """Export layers for the provincial GIS, verified by reading them back."""
     store = open_store(db)
     if crs is not None and not export_mod.FORMATS[fmt].takes_crs:
-        raise click.UsageError(f"--crs does not apply to {fmt} (always WGS 84)")
+        raise click.UsageError(t("usage_crs_not_for", fmt=fmt))
     names = [n.strip() for n in layer_list.split(",")] if layer_list else None
     with render.spinner() as progress:
         progress.add_task(t("writing", file=out.name), total=None)

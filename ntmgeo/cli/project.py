@@ -35,7 +35,7 @@ def init(path: Path, sample: str | None, prov_code: str | None, title: str, forc
     spec = datasets.manifest(sample) if sample else None
     prov = prov_code or (spec["prov_code"] if spec else None)
     if prov is None:
-        raise click.UsageError("give --province CODE (e.g. 68 for Lâm Đồng) or --sample NAME")
+        raise click.UsageError(t("usage_province"))
     name = title or (spec["title"][settings.lang] if spec else "")
     counts = None
     if sample:

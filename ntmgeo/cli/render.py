@@ -288,7 +288,7 @@ def print_layer(schema: Any) -> None:
         table.add_row(f.name, f.shp_name, f.type, "✓" if f.required else "", f.label[settings.lang],
                       extra)
     out.print(table)
-    out.print(f"identity: {', '.join(schema.identity)}", highlight=False)
+    out.print(t("identity", ids=", ".join(schema.identity)), highlight=False)
 
 
 def print_criteria_sets(sets: Iterable[Any]) -> None:
