@@ -103,7 +103,7 @@ def upload() -> Response | str | tuple[str, int]:
         return _upload_refused(_reason(exc, filename, name), date, crs)
     except NtmgeoError as exc:
         current_app.logger.warning("upload refused: %s", exc)
-        return _upload_refused(str(exc), date, crs)
+        return _upload_refused(describe_error(exc, lang()), date, crs)
     flash(_("Stored %(n)s survey features from %(file)s.", n=result.count, file=name), "info")
     lost = result.beside_no_road
     flash(beside_no_road_text(result, lang()),

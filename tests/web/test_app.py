@@ -16,7 +16,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString
 
-from ntmgeo import greening, status
+from ntmgeo import greening, ingest, status
 from ntmgeo.cli import main as cli_main
 from ntmgeo.store import open_store
 
@@ -355,6 +355,22 @@ class TestUpload:
         assert _upload(client, _survey_geojson(), "track.geojson").status_code == 302
         assert _upload(client, _survey_geojson(), "track.geojson").status_code == 302
         assert len(open_store(store_path).read_layer("surveys")) == 3
+
+    def test_a_store_error_is_said_in_the_pages_language(self, client, store_path,
+                                                         monkeypatch):
+        from ntmgeo._errors import StoreError
+
+        def fail(*args, **kwargs):
+            raise StoreError("{path}: has no layer '{name}'", path="x.gpkg", name="surveys")
+
+        monkeypatch.setattr(ingest, "import_file", fail)
+        sign_in(client)
+        before = fingerprint(store_path)
+        resp = _upload(client, _survey_geojson(), "a.geojson")
+        message = re.search(r'id="upload-error"[^>]*>([^<]*)<', resp.get_data(as_text=True))
+        assert resp.status_code == 400
+        assert "x.gpkg: không có lớp &#39;surveys&#39;" in message.group(1)
+        assert fingerprint(store_path) == before
 
     @pytest.mark.parametrize(("content", "name", "words"), [
         (b"{not json", "x.geojson", "x.geojson"),
