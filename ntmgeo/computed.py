@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import greening as greening_mod
+from . import i18n
 from . import layers as layers_mod
 from . import units as units_mod
 from .criteria import CriteriaSet
@@ -231,12 +232,16 @@ class _Condition:
     features: tuple[str, ...] = ()
 
 
-def _both(vi: str, en: str) -> dict[str, str]:
-    return {"vi": vi, "en": en}
+# The notes' and bases' words: each ``{"vi": …, "en": …}`` is one English template with named
+# fields (its msgid in the catalogue ``documents``: ntmgeo/locale/<lang>/LC_MESSAGES/
+# documents.po, where the Vietnamese is) rendered in both languages by :func:`i18n.both`.
+# Add a text here and its msgid and Vietnamese to both documents.po files
+# (tests/test_document_catalogue.py checks they are there).
+_both = i18n.both
 
 
-def _km_vi(km: float) -> str:
-    return f"{km:.2f}".replace(".", ",")
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _codes(rows: list[dict[str, Any]]) -> str:
@@ -255,9 +260,9 @@ def _quoted(cond: _Condition) -> dict[str, str]:
     return {lang: f"{cond.text[lang]} (“{cond.quote}”)" for lang in ("vi", "en")}
 
 
-def _joined(parts: list[dict[str, str]], lead: dict[str, str] | None = None
-            ) -> dict[str, str]:
-    return {lang: (lead[lang] if lead else "") + "; ".join(p[lang] for p in parts)
+def _joined(parts: list[dict[str, str]], lead: dict[str, str] | None = None,
+            sep: str = "; ") -> dict[str, str]:
+    return {lang: (lead[lang] if lead else "") + sep.join(p[lang] for p in parts)
             for lang in ("vi", "en")}
 
 
@@ -268,53 +273,41 @@ def _surface_condition(doc: dict[str, Any]) -> _Condition:
     length, paved = total["length_km"], total["paved_km"]
     if total["met"] is True:
         return _Condition(True, _both(
-            f"mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa 100% "
-            f"({_km_vi(paved)}/{_km_vi(length)} km)",
-            f"district-road surface asphalt or cement concrete: 100% "
-            f"({paved:.2f}/{length:.2f} km)"), _Q_SURFACE)
+            "district-road surface asphalt or cement concrete: 100% ({paved}/{length} km)",
+            paved=float(paved), length=float(length)), _Q_SURFACE)
     unknown = [r for r in doc["roads"] if r["unknown_km"] > 0]
-    no_surface = _both(
-        f"chưa ghi kết cấu mặt đường cho {_codes(unknown)} "
-        f"({_km_vi(total['unknown_km'])} km)",
-        f"no surface recorded for {_codes(unknown)} ({total['unknown_km']:.2f} km)")
+    no_surface = _both("no surface recorded for {codes} ({km} km)", codes=_codes(unknown),
+                       km=float(total["unknown_km"]))
     if total["met"] is None:
-        return _Condition(None, {
-            "vi": no_surface["vi"] + ": chưa biết tỷ lệ nhựa hóa hoặc bê tông xi măng hóa",
-            "en": no_surface["en"] + ": the paved share cannot be told"}, _Q_SURFACE)
+        return _Condition(None, _both("{no_surface}: the paved share cannot be told",
+                                      no_surface=no_surface), _Q_SURFACE)
     failing = [r for r in doc["roads"] if r["paved"] is False]
 
-    def road(r: dict[str, Any], lang: str) -> str:
-        km = _km_vi(r["length_km"]) if lang == "vi" else f"{r['length_km']:.2f}"
-        names = [labels.get(s, {}).get(lang, s) for s in r["surfaces"]]
-        text = f"{r['road_code']} ({km} km: " + (" và " if lang == "vi" else " and ").join(
-            n[:1].lower() + n[1:] for n in names)
-        if r["mixed_km"] > 0:
-            text += (", không chia theo chiều dài" if lang == "vi" else ", not split by length")
-        return text + ")"
+    def road(r: dict[str, Any]) -> dict[str, str]:
+        names = [{lang: _lower_first(labels.get(s, {}).get(lang, s)) for lang in ("vi", "en")}
+                 for s in r["surfaces"]]
+        surfaces = names[0] if names else {"vi": "", "en": ""}
+        for name in names[1:]:
+            surfaces = _both("{first} and {second}", first=surfaces, second=name)
+        return _both("{code} ({km} km: {surfaces}, not split by length)" if r["mixed_km"] > 0
+                     else "{code} ({km} km: {surfaces})",
+                     code=r["road_code"], km=float(r["length_km"]), surfaces=surfaces)
 
-    roads = {lang: ", ".join(road(r, lang) for r in failing) for lang in ("vi", "en")}
+    roads = _joined([road(r) for r in failing], sep=", ")
     if total["share"] is not None:
-        pct = 100 * total["share"]
-        text = _both(
-            f"tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa "
-            f"{_km_vi(pct)}% ({_km_vi(paved)}/{_km_vi(length)} km), dưới 100%: "
-            f"chưa nhựa hóa hoặc bê tông xi măng hóa {roads['vi']}",
-            f"share of the district-road surface in asphalt or cement concrete {pct:.2f}% "
-            f"({paved:.2f}/{length:.2f} km), below 100%: not paved {roads['en']}")
+        text = _both("share of the district-road surface in asphalt or cement concrete {pct}% "
+                     "({paved}/{length} km), below 100%: not paved {roads}",
+                     pct=float(100 * total["share"]), paved=float(paved),
+                     length=float(length), roads=roads)
     else:
-        text = _both(
-            f"tỷ lệ mặt đường huyện được nhựa hóa hoặc bê tông xi măng hóa dưới 100%: đã nhựa "
-            f"hóa hoặc bê tông xi măng hóa {_km_vi(paved)}/{_km_vi(length)} km; chưa nhựa hóa "
-            f"hoặc bê tông xi măng hóa toàn tuyến {roads['vi']}",
-            f"share of the district-road surface in asphalt or cement concrete below 100%: "
-            f"{paved:.2f}/{length:.2f} km known paved; not paved throughout {roads['en']}")
+        text = _both("share of the district-road surface in asphalt or cement concrete below "
+                     "100%: {paved}/{length} km known paved; not paved throughout {roads}",
+                     paved=float(paved), length=float(length), roads=roads)
         if total["mixed_km"] > 0:
-            text = {"vi": text["vi"] + "; tỷ lệ của tuyến ghi nhiều loại mặt đường chưa rõ, "
-                                       "nhưng toàn bộ không thể đạt 100%",
-                    "en": text["en"] + "; the share of a road recorded with several surfaces "
-                                       "is unknown, but the whole cannot be 100%"}
+            text = _joined([text, _both("the share of a road recorded with several surfaces "
+                                        "is unknown, but the whole cannot be 100%")])
         if total["unknown_km"] > 0:
-            text = {lang: f"{text[lang]}; {no_surface[lang]}" for lang in ("vi", "en")}
+            text = _joined([text, no_surface])
     return _Condition(False, text, _Q_SURFACE, _road_ids(failing))
 
 
@@ -332,14 +325,12 @@ def _connection_condition(store: StoreReader, as_of: str, row: pd.Series) -> _Co
     roads = store.read_layer("roads")
     centre = network_ind.district_centre(_inside(store, "sites", row))
     if communes.empty or roads.empty or centre is None:
-        missing = ("trung tâm huyện (bến xe khách hoặc chợ trung tâm trong lớp công trình)"
-                   if centre is None else "các xã" if communes.empty else "đường")
-        missing_en = ("the district centre (a bus station or central market in the sites layer)"
-                      if centre is None else "the communes" if communes.empty else "roads")
-        return _Condition(None, _both(f"chưa có {missing} trong các lớp bản đồ: chưa trả lời "
-                                      "được việc kết nối tới các xã",
-                                      f"no {missing_en} in the layers: the connection to the "
-                                      "communes cannot be answered"), _Q_CONNECT)
+        missing = _both("the district centre (a bus station or central market in the sites "
+                        "layer)" if centre is None else
+                        "the communes" if communes.empty else "roads")
+        return _Condition(None, _both("no {missing} in the layers: the connection to the "
+                                      "communes cannot be answered", missing=missing),
+                          _Q_CONNECT)
     communes = communes.set_index(communes["code"].astype(str))
     res = network_ind.connectivity(communes, roads, gpd.GeoSeries([centre.geometry],
                                                                    crs=units.crs),
@@ -347,25 +338,22 @@ def _connection_condition(store: StoreReader, as_of: str, row: pd.Series) -> _Co
     n, reached = len(res), int(res["reached"].sum())
     if reached < n:
         return _Condition(None, _both(
-            f"{reached}/{n} xã tới được {centre['name']} theo các đường đã vẽ; đường chưa vẽ "
-            "trên bản đồ không có nghĩa là không có đường: chưa trả lời được việc kết nối",
-            f"{reached}/{n} communes reach {centre['name']} over the drawn roads; a road "
-            "missing from the layer is no proof of a missing road: the connection cannot be "
-            "answered"), _Q_CONNECT)
+            "{reached}/{n} communes reach {centre} over the drawn roads; a road missing from "
+            "the layer is no proof of a missing road: the connection cannot be answered",
+            reached=reached, n=n, centre=str(centre["name"])), _Q_CONNECT)
     used = sorted({r for r in res["road"] if r})
     far = res["network_m"].max() / 1000
     return _Condition(True, _both(
-        f"{n}/{n} xã tới được {centre['name']} theo đường (xa nhất {_km_vi(far)} km)",
-        f"{n}/{n} communes reached from {centre['name']} (farthest {far:.1f} km along the "
-        "roads)"), _Q_CONNECT, (f"sites:{centre['site_id']}", *(f"roads:{r}" for r in used)))
+        "{n}/{n} communes reached from {centre} (farthest {far} km along the roads)",
+        n=n, centre=str(centre["name"]),
+        far={"vi": i18n.number(far, 2, "vi"), "en": i18n.number(far, 1, "en")}),
+        _Q_CONNECT, (f"sites:{centre['site_id']}", *(f"roads:{r}" for r in used)))
 
 
-_NO_VALUE = _both(f"Chưa tính được từ bản đồ theo {GUIDANCE} (giữ giá trị báo cáo, nếu có): ",
-                  f"No value computed from the layers under {GUIDANCE} (the reported value, "
-                  "if any, stands): ")
+_NO_VALUE = _both("No value computed from the layers under {guidance} (the reported value, if "
+                  "any, stands): ", guidance=GUIDANCE)
 
 _MAINTENANCE = _Condition(None, _both(
-    "các lớp bản đồ không có số liệu bảo trì đường huyện: chưa trả lời được việc bảo trì hàng năm",
     "the layers hold no record of district-road maintenance: yearly maintenance cannot be "
     "answered"), _Q_MAINTAIN)
 
@@ -399,8 +387,8 @@ def _road_connectivity(store: StoreReader, as_of: str, unit: str | None = None
         answered = [c for c in conditions if c.met is True]
         note = _joined([_quoted(c) for c in unanswered], _NO_VALUE)
         if answered:
-            note = {lang: f"{note[lang]}. " + ("Đã đạt: " if lang == "vi" else "Met: ")
-                    + "; ".join(c.text[lang] for c in answered) for lang in ("vi", "en")}
+            note = _both("{note}. Met: {conditions}", note=note,
+                         conditions=_joined([c.text for c in answered]))
         return ComputedValue(value=None, met=None, as_of=as_of, note=note)
     total = surface_doc["total"]
     share = total["share"]
@@ -412,14 +400,11 @@ def _road_connectivity(store: StoreReader, as_of: str, unit: str | None = None
         unit="%", value_text=text,
         features=tuple(f for c in failed for f in c.features),
         basis=_joined([_cited(c) for c in failed],
-                      _both("Chưa đạt theo điều kiện: ", "Unmet on the condition: ")),
-        note=_joined([c.text for c in unanswered],
-                     _both("Chưa trả lời được từ bản đồ: ", "Not answerable from the layers: ")))
+                      _both("Unmet on the condition: ")),
+        note=_joined([c.text for c in unanswered], _both("Not answerable from the layers: ")))
 
 
-_BRIDGES = _both(f"lớp đường không có trường cầu, cống: điều kiện cầu, cống “{_Q_BRIDGES}” "
-                 "chưa được đánh giá",
-                 "the roads layer has no bridge or culvert field: the condition that bridges "
+_BRIDGES = _both("the roads layer has no bridge or culvert field: the condition that bridges "
                  "and culverts be permanent and fit for the planned grade is not assessed")
 
 
@@ -446,14 +431,11 @@ def _roads_to_standard(store: StoreReader, as_of: str, unit: str | None = None
     missing = []
     if total["missing_planned"]:
         codes = ", ".join(total["missing_planned"])
-        missing.append(_both(f"chưa ghi cấp kỹ thuật theo quy hoạch cho {codes}",
-                             f"planned grade not recorded for {codes}"))
+        missing.append(_both("planned grade not recorded for {codes}", codes=codes))
     if total["missing_built"]:
         codes = ", ".join(total["missing_built"])
-        missing.append(_both(f"chưa ghi cấp kỹ thuật đã xây dựng cho {codes}",
-                             f"built technical grade not recorded for {codes}"))
+        missing.append(_both("built technical grade not recorded for {codes}", codes=codes))
     rule = _Condition(None, _both(
-        "tỷ lệ chiều dài đường huyện có cấp kỹ thuật đúng cấp theo quy hoạch",
         "share of the district-road length built to the grade of the approved plan"), _Q_GRADE)
     length, std = total["length_km"], total["standard_km"]
     if total["ratio"] is not None:
@@ -463,9 +445,8 @@ def _roads_to_standard(store: StoreReader, as_of: str, unit: str | None = None
                              features=_road_ids(below), basis=_cited(rule), note=_BRIDGES)
     if below:
         decided = _Condition(False, _both(
-            f"{_codes(below)} không đúng cấp kỹ thuật theo quy hoạch: tỷ lệ dưới 100%",
-            f"{_codes(below)} not built to the planned grade: the share is below 100%"),
-            _Q_GRADE)
+            "{codes} not built to the planned grade: the share is below 100%",
+            codes=_codes(below)), _Q_GRADE)
         return ComputedValue(value=None, met=False, as_of=as_of, unit="%",
                              value_text=f"< 100% (≥ {std:.2f}/{length:.2f} km)",
                              features=_road_ids(below), basis=_cited(decided),

@@ -45,6 +45,7 @@ import shapely
 import shapely.geometry
 
 from . import units as units_mod
+from .i18n import both
 from .indicators import network as network_ind
 from .indicators.roads import PAVED_SURFACES
 from .measure import projected
@@ -253,11 +254,10 @@ def _geojson(geom: shapely.Geometry) -> dict[str, Any] | None:
 
 
 def _basis_note(basis: str) -> dict[str, str]:
-    if basis == "population":
-        return {"vi": "tỷ lệ dân số (coi dân số phân bố đều trên diện tích đơn vị)",
-                "en": "share of the population (spread evenly over the unit's area)"}
-    return {"vi": "tỷ lệ diện tích: đơn vị chưa có số liệu dân số có nguồn",
-            "en": "share of the area: the unit has no population figure with a source"}
+    """What a unit's share is of, in both languages (the catalogue ``documents``)."""
+    return both("share of the population (spread evenly over the unit's area)"
+                if basis == "population" else
+                "share of the area: the unit has no population figure with a source")
 
 
 def coverage_document(store: StoreReader, *, site_type: str, within_m: float, network: bool = False,

@@ -1,7 +1,8 @@
 """User-facing words in Vietnamese (default) and English: the CLI's words and ``--help`` texts
 (:data:`_MSGIDS`, :func:`t`, :func:`gettext`, through the gettext catalogue ``cli``), numbers
-written the Vietnamese way, and error messages rendered through the gettext catalogue
-``ntmgeo`` (:func:`describe_error`, :func:`render`).
+written the Vietnamese way, error messages rendered through the gettext catalogue
+``ntmgeo`` (:func:`describe_error`, :func:`render`), and the documents' ``{"vi": …, "en": …}``
+texts through the catalogue ``documents`` (:func:`both`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from importlib.resources import files
 from . import settings
 from ._errors import InputError, Message
 
-__all__ = ["beside_no_road_text", "describe_error", "gettext", "number", "render", "t"]
+__all__ = ["beside_no_road_text", "both", "describe_error", "gettext", "number", "render", "t"]
 
 # The CLI's words: a key for each, its English text (the msgid in the catalogue ``cli``:
 # ntmgeo/locale/<lang>/LC_MESSAGES/cli.po, where the Vietnamese is). Add a word here and its
@@ -150,10 +151,33 @@ def t(key: str, lang: str | None = None, **kwargs: object) -> str:
 
 def gettext(msgid: str, lang: str | None = None, domain: str = "cli") -> str:
     """``msgid`` in ``lang`` (default ``settings.lang``) from the catalogue ``domain`` (``cli``:
-    the command line's words and ``--help`` texts; ``ntmgeo``: the error messages); the
+    the command line's words and ``--help`` texts; ``ntmgeo``: the error messages;
+    ``documents``: the documents' notes, :func:`both`); the
     msgid itself (English) where the catalogue lacks it.
     """
     return _catalogue(lang or settings.lang, domain).get(msgid, msgid)
+
+
+def both(msgid: str, domain: str = "documents", **params: object) -> dict[str, str]:
+    """``{"vi": …, "en": …}``: ``msgid`` (an English template with named fields) rendered in
+    both languages from the catalogue ``domain`` (``documents``: the texts of the status
+    document, ntmgeo/locale/<lang>/LC_MESSAGES/documents.po).
+
+    A parameter that is a float is written with 2 decimals the way of each language
+    (:func:`number`); one that is a ``{"vi": …, "en": …}`` dict (a text already rendered in
+    both, or a number written with other decimals) gives each language its own; anything
+    else is written with ``str``.
+    """
+
+    def value(param: object, lang: str) -> object:
+        if isinstance(param, dict):
+            return param[lang]
+        if isinstance(param, float):
+            return number(param, 2, lang)
+        return param
+
+    return {lang: gettext(msgid, lang, domain).format(
+        **{k: value(v, lang) for k, v in params.items()}) for lang in ("vi", "en")}
 
 
 class _Words(Mapping[str, dict[str, str]]):

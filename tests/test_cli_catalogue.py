@@ -8,29 +8,15 @@ default, English with ``--lang en`` or ``NTMGEO_LANG=en``.
 from __future__ import annotations
 
 import inspect
-import string
-from pathlib import Path
 
 import click
 import pytest
-from babel.messages.pofile import read_po
 
-import ntmgeo
 from ntmgeo import i18n, settings
 from ntmgeo.cli import HINTS, cli, main
 from ntmgeo.cli._group import CLICK_WORDS, DYNAMIC_HELP, help_text
 
-PACKAGE = Path(ntmgeo.__file__).parent
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def _catalogue(lang: str) -> dict[str, str]:
-    with (PACKAGE / "locale" / lang / "LC_MESSAGES" / "cli.po").open("rb") as fh:
-        cat = read_po(fh)
-    return {m.id: m.string for m in cat if m.id and isinstance(m.id, str)}
+from catalogues import catalogue, english_is_identity, placeholders
 
 
 def _commands(command: click.Command, path: tuple[str, ...] = ()):
@@ -71,21 +57,19 @@ def test_the_walk_finds_the_help_texts():
 
 @pytest.mark.parametrize("msgid", sorted(WORDS))
 def test_every_cli_word_and_help_text_has_its_vietnamese(msgid):
-    vi = _catalogue("vi")
+    vi = catalogue("cli", "vi")
     assert msgid in vi, f"{msgid!r} ({WORDS[msgid]}) is not in vi/cli.po"
     assert vi[msgid].strip(), f"{msgid!r} has no Vietnamese"
     assert vi[msgid] != msgid, f"{msgid!r}: the Vietnamese is the English"
-    assert _placeholders(vi[msgid]) == _placeholders(msgid), msgid
+    assert placeholders(vi[msgid]) == placeholders(msgid), msgid
 
 
 def test_the_english_catalogue_is_the_identity_and_both_list_the_same_ids():
-    vi, en = _catalogue("vi"), _catalogue("en")
-    assert set(en) == set(vi)
-    assert all(en[k] == k for k in en)
+    assert english_is_identity("cli")
 
 
 def test_the_catalogue_holds_no_stale_word():
-    assert set(_catalogue("vi")) - set(WORDS) == set()
+    assert set(catalogue("cli", "vi")) - set(WORDS) == set()
 
 
 def test_the_help_made_from_labels_is_in_both_languages():
@@ -156,7 +140,7 @@ def test_every_help_page_is_vietnamese(path, capsys):
     # no English help text of the command is left on its Vietnamese page
     out = " ".join(_help(capsys, *path).split())
     for english in HELP:
-        if len(english) > 12 and english not in _catalogue("vi").values():
+        if len(english) > 12 and english not in catalogue("cli", "vi").values():
             assert " ".join(english.split()) not in out, (path, english)
 
 
