@@ -13,8 +13,6 @@ schemas.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -25,6 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from ntmgeo import i18n as core_i18n
+from ntmgeo._files import atomic_path
 
 LANGS = ("vi", "en")
 COOKIE = "ntmgeo_lang"
@@ -194,11 +193,7 @@ def _compile_into(target: Path, sources: list[Path]) -> Path:
         mo.parent.mkdir(parents=True, exist_ok=True)
         with po.open("rb") as fh:
             catalogue = read_po(fh, locale=po.parent.parent.name, domain=DOMAIN)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalogue)
-        fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(buffer.getvalue())
-        os.replace(tmp, mo)
+        with atomic_path(mo) as tmp, tmp.open("wb") as out:
+            write_mo(out, catalogue)
     return target
 

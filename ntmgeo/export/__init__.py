@@ -183,6 +183,7 @@ def to_shapefiles(store: StoreReader, out_zip: str | os.PathLike[str], *, crs: A
         raise _guard(exc, out_zip) from exc
     return _result(out_zip, "shapefile", target, tables, skipped)
 
+
 def to_gpkg(store: StoreReader, out_path: str | os.PathLike[str], *, crs: Any = None,
             layers: list[str] | None = None,
             extra_layers: dict[str, Any] | None = None) -> dict[str, Any]:
