@@ -44,6 +44,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
+from . import settings
 from . import units as units_mod
 from .i18n import both
 from .indicators import network as network_ind
@@ -387,19 +388,20 @@ def surface_lengths(roads: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
             ["length_m"].sum()[columns])
 
 
-def _km_vi(km: float) -> str:
-    return f"{km:.2f}".replace(".", ",")
+def _km(km: float) -> dict[str, str]:
+    """``km`` with 2 decimals in each language, no thousands separator (as plans write it)."""
+    return {"vi": f"{km:.2f}".replace(".", ","), "en": f"{km:.2f}"}
 
 
-def _surface_block(rows: pd.DataFrame) -> dict[str, Any]:
+def _surface_block(rows: pd.DataFrame, lang: str) -> dict[str, Any]:
     length = float(rows["length_m"].sum()) / 1000
     hard = float(rows.loc[rows["hard"].astype(bool), "length_m"].sum()) / 1000
     unknown = float(rows.loc[rows["surface"] == "unknown", "length_m"].sum()) / 1000
     by_surface = {s: round(float(v) / 1000, 6)
                   for s, v in rows.groupby("surface")["length_m"].sum().items()}
-    text = f"cứng hóa {_km_vi(hard)}/{_km_vi(length)} km"
+    text = both("hardened {hard}/{length} km", hard=_km(hard), length=_km(length))[lang]
     if unknown > 0:
-        text += f" ({_km_vi(unknown)} km chưa rõ kết cấu mặt đường)"
+        text += both(" ({unknown} km of unknown surface)", unknown=_km(unknown))[lang]
     return {"length_km": round(length, 6), "hard_km": round(hard, 6),
             "unknown_km": round(unknown, 6),
             "hard_share": round(hard / length, 6) if length > 0 else None,
@@ -407,7 +409,8 @@ def _surface_block(rows: pd.DataFrame) -> dict[str, Any]:
 
 
 def surface_document(store: StoreReader, *, as_of: str | None = None,
-                     levels: tuple[str, ...] = ("district", "commune")) -> dict[str, Any]:
+                     levels: tuple[str, ...] = ("district", "commune"), lang: str | None = None
+                     ) -> dict[str, Any]:
     """Road km by class and surface, and the hardened share, in every unit valid on ``as_of``.
 
     Parameters
@@ -418,6 +421,8 @@ def surface_document(store: StoreReader, *, as_of: str | None = None,
         ISO date choosing the units; default the date ``ntmgeo status`` uses.
     levels : tuple of str, default ("district", "commune")
         The unit levels reported.
+    lang : str, optional
+        The language of the ``text`` of each block; default ``settings.lang``.
 
     Returns
     -------
@@ -429,6 +434,7 @@ def surface_document(store: StoreReader, *, as_of: str | None = None,
         hard), ``hard_share``, ``by_surface`` (km), ``text`` such as
         ``"cứng hóa 24,66/38,39 km"``) and ``total`` (the same over every class).
     """
+    lang = lang or settings.lang
     store = ensure(store)
     as_of = _default_as_of(store, as_of)
     crs = store.measure_crs
@@ -445,7 +451,8 @@ def surface_document(store: StoreReader, *, as_of: str | None = None,
         entries.append({
             "code": str(row["code"]), "name": row["name"], "level": row["level"],
             "valid_from": json_clean(row["valid_from"]),
-            "by_class": {c: _surface_block(g) for c, g in mine.groupby("road_class", sort=True)},
-            "total": _surface_block(mine)})
+            "by_class": {c: _surface_block(g, lang)
+                         for c, g in mine.groupby("road_class", sort=True)},
+            "total": _surface_block(mine, lang)})
     return {"as_of": as_of, "crs": crs, "hard_surfaces": sorted(PAVED_SURFACES),
             "units": entries}

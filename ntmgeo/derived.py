@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import greening as greening_mod
-from . import linref
+from . import i18n, linref
 from . import status as status_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
@@ -27,42 +27,44 @@ from .store import StoreReader
 __all__ = ["export_layers", "greening_lines"]
 
 
-def _f(name: str, shp: str, kind: str, vi: str, en: str, unit: str | None = None
+# The fields' labels and the layers' titles, shown to GIS officers (the data dictionary, the
+# column aliases): each is its English text, the msgid in the catalogue ``documents``
+# (ntmgeo/locale/<lang>/LC_MESSAGES/documents.po, where the Vietnamese is), rendered in both
+# languages by :func:`i18n.both`.
+_both = i18n.both
+
+
+def _f(name: str, shp: str, kind: str, label: dict[str, str], unit: str | None = None
        ) -> dict[str, Any]:
-    return {"name": name, "shp_name": shp, "type": kind, "label": {"vi": vi, "en": en},
-            "unit": unit}
+    return {"name": name, "shp_name": shp, "type": kind, "label": label, "unit": unit}
 
 
 COMMUNE_FIELDS = [
-    _f("comm_code", "comm_code", "text", "Mã xã", "Commune code"),
-    _f("name", "name", "text", "Tên xã", "Commune"),
-    _f("ntm_level", "ntm_level", "text", "Mức đạt chuẩn NTM", "NTM level"),
-    _f("criteria_met", "crit_met", "integer", "Số tiêu chí đạt", "Criteria met"),
-    _f("criteria_total", "crit_total", "integer", "Tổng số tiêu chí", "Criteria in the set"),
-    _f("unmet_criteria", "unmet", "list", "Tiêu chí chưa đạt", "Unmet criteria"),
-    _f("as_of", "as_of", "date", "Tính đến ngày", "As of"),
+    _f("comm_code", "comm_code", "text", _both("Commune code")),
+    _f("name", "name", "text", _both("Commune")),
+    _f("ntm_level", "ntm_level", "text", _both("NTM level")),
+    _f("criteria_met", "crit_met", "integer", _both("Criteria met")),
+    _f("criteria_total", "crit_total", "integer", _both("Criteria in the set")),
+    _f("unmet_criteria", "unmet", "list", _both("Unmet criteria")),
+    _f("as_of", "as_of", "date", _both("As of")),
 ]
 ROAD_FIELDS = [
-    _f("dist_code", "dist_code", "text", "Mã huyện", "District code"),
-    _f("road_code", "road_code", "text", "Số hiệu đường", "Road code"),
-    _f("length_km", "length_km", "real", "Chiều dài đo trên bản đồ", "Measured length", "km"),
-    _f("greened_km", "green_km", "real", "Chiều dài đã trồng cây xanh", "Tree-lined length",
-       "km"),
-    _f("ratio", "green_pct", "real", "Tỷ lệ trồng cây xanh (chỉ tiêu 2.3)",
-       "Tree-lined share (indicator 2.3)", "%"),
+    _f("dist_code", "dist_code", "text", _both("District code")),
+    _f("road_code", "road_code", "text", _both("Road code")),
+    _f("length_km", "length_km", "real", _both("Measured length"), "km"),
+    _f("greened_km", "green_km", "real", _both("Tree-lined length"), "km"),
+    _f("ratio", "green_pct", "real", _both("Tree-lined share (indicator 2.3)"), "%"),
     _f("to_standard", "std_2_2", "boolean",
-       "Đúng cấp kỹ thuật theo quy hoạch (chỉ tiêu 2.2; để trống: chưa ghi đủ cấp kỹ thuật)",
-       "Built to the planned grade (indicator 2.2; empty: grades not recorded)"),
-    _f("standard_km", "std_km", "real", "Chiều dài đúng cấp theo quy hoạch",
-       "Length built to the planned grade", "km"),
+       _both("Built to the planned grade (indicator 2.2; empty: grades not recorded)")),
+    _f("standard_km", "std_km", "real", _both("Length built to the planned grade"), "km"),
 ]
 STRETCH_FIELDS = [
-    _f("dist_code", "dist_code", "text", "Mã huyện", "District code"),
-    _f("road_code", "road_code", "text", "Số hiệu đường", "Road code"),
-    _f("from_m", "from_m", "real", "Từ lý trình", "From chainage", "m"),
-    _f("to_m", "to_m", "real", "Đến lý trình", "To chainage", "m"),
-    _f("chainage", "chainage", "text", "Lý trình", "Chainage"),
-    _f("length_m", "length_m", "real", "Chiều dài", "Length", "m"),
+    _f("dist_code", "dist_code", "text", _both("District code")),
+    _f("road_code", "road_code", "text", _both("Road code")),
+    _f("from_m", "from_m", "real", _both("From chainage"), "m"),
+    _f("to_m", "to_m", "real", _both("To chainage"), "m"),
+    _f("chainage", "chainage", "text", _both("Chainage")),
+    _f("length_m", "length_m", "real", _both("Length"), "m"),
 ]
 
 
@@ -177,13 +179,11 @@ def export_layers(store: StoreReader, *, as_of: str | None = None) -> dict[str, 
     roads, stretches, gaps = _roads_and_stretches(store, as_of)
     return {
         "communes_status": (_communes(store, day), COMMUNE_FIELDS,
-                            {"vi": "Xã theo mức đạt chuẩn NTM", "en": "Communes by NTM level"}),
+                            _both("Communes by NTM level")),
         "roads_greening": (roads, ROAD_FIELDS,
-                           {"vi": "Đường huyện: cây xanh và đạt chuẩn",
-                            "en": "District roads: greening and standard"}),
+                           _both("District roads: greening and standard")),
         "tree_lined": (stretches, STRETCH_FIELDS,
-                       {"vi": "Đoạn đường đã trồng cây xanh", "en": "Tree-lined stretches"}),
+                       _both("Tree-lined stretches")),
         "gaps": (gaps, STRETCH_FIELDS,
-                 {"vi": "Đoạn đường chưa có cây xanh (cần trồng)",
-                  "en": "Stretches without trees (to plant)"}),
+                 _both("Stretches without trees (to plant)")),
     }

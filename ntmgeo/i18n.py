@@ -109,6 +109,9 @@ _MSGIDS: dict[str, str] = {
     "usage_not_a_date": "'{text}' is not a date (YYYY-MM-DD)",
     "usage_crs_not_for": "--crs does not apply to {fmt} (always WGS 84)",
     "usage_province": "give --province CODE (e.g. 68 for Lâm Đồng) or --sample NAME",
+    "covered_people": " ({covered:,} / {population:,} people)",
+    "n_criteria": "{n} criteria",
+    "n_indicators": "{n} indicators",
 }
 
 _MAX_IDS = 10  # ids listed in one message; the rest are counted
@@ -243,11 +246,9 @@ def describe_error(exc: Exception, lang: str | None = None) -> str:
     why = render(message, lang)
     if not isinstance(exc, InputError):
         return why
-    words = {"feature": "đối tượng", "field": "trường"} if lang == "vi" else \
-        {"feature": "feature", "field": "field"}
     where = [str(exc.path)] if exc.path is not None else []
     if exc.feature is not None:
-        where.append(f"{words['feature']} {exc.feature}")
+        where.append(render(Message("feature {n}", n=exc.feature), lang))
     if exc.field is not None:
-        where.append(f"{words['field']} '{exc.field}'")
+        where.append(render(Message("field '{name}'", name=exc.field), lang))
     return ": ".join([*where, why])

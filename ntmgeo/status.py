@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import criteria as criteria_mod
+from . import i18n
 from . import rollup as rollup_mod
 from . import units as units_mod
 from ._errors import CriterionDataMissing
@@ -26,20 +27,24 @@ __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", 
            "record_value", "rollups"]
 
 
-_VI_KEYS = {"indicators_met": "số chỉ tiêu đạt", "indicators_total": "tổng số chỉ tiêu",
-            "criteria_met": "số tiêu chí đạt", "criteria_total": "tổng số tiêu chí"}
+# The disagreements' notes: each is one English template with named fields (its msgid in the
+# catalogue ``documents``, ntmgeo/locale/<lang>/LC_MESSAGES/documents.po, where the Vietnamese
+# is) rendered in both languages by :func:`i18n.both`. A value the document quotes is given as
+# ``str`` (``both`` would write a float the Vietnamese way).
+_both = i18n.both
 
 
-def _note(vi: str, en: str) -> dict[str, str]:
-    return {"vi": vi, "en": en}
+def _summary_key(key: str) -> dict[str, str]:
+    """A count of the summary named in a note: its Vietnamese words, its key in English."""
+    words = {"indicators_met": _both("number of indicators met"),
+             "indicators_total": _both("number of indicators"),
+             "criteria_met": _both("number of criteria met"),
+             "criteria_total": _both("number of criteria")}[key]
+    return {"vi": words["vi"], "en": key}
 
 
-def _vi(met: bool | None) -> str:
-    return "đạt" if met else "chưa đạt"
-
-
-def _en(met: bool | None) -> str:
-    return "met" if met else "unmet"
+def _met(met: bool | None) -> dict[str, str]:
+    return _both("met") if met else _both("unmet")
 
 
 def _latest(rows: pd.DataFrame, as_of: str) -> pd.DataFrame:
@@ -79,10 +84,10 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
             if rep_met is not None and met is not None and rep_met != met:
                 disagreements.append({
                     "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": met,
-                    "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)} ({rep_text}), tính từ bản đồ "
-                                  f"{_vi(met)} ({computed.value_text})",
-                                  f"{ind.id}: reported {_en(rep_met)} ({rep_text}), computed "
-                                  f"{_en(met)} ({computed.value_text})")})
+                    "note": _both("{id}: reported {reported} ({reported_text}), computed "
+                                  "{computed} ({computed_text})", id=ind.id,
+                                  reported=_met(rep_met), reported_text=str(rep_text),
+                                  computed=_met(met), computed_text=str(computed.value_text))})
     elif reported is not None:
         doc.update(value=rep_value, unit=json_clean(reported["unit"]),
                    value_text=json_clean(reported["value_text"]), met=rep_met, source="reported",
@@ -92,10 +97,9 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
                 and by_value != rep_met):
             disagreements.append({
                 "kind": "indicator", "id": ind.id, "reported": rep_met, "computed": by_value,
-                "note": _note(f"{ind.id}: báo cáo {_vi(rep_met)} nhưng giá trị {rep_value} so với "
-                              f"ngưỡng {threshold.text} cho kết quả ngược lại",
-                              f"{ind.id}: reported {_en(rep_met)} but its value {rep_value} "
-                              f"against {threshold.text} says otherwise")})
+                "note": _both("{id}: reported {reported} but its value {value} against "
+                              "{threshold} says otherwise", id=ind.id, reported=_met(rep_met),
+                              value=str(rep_value), threshold=str(threshold.text))})
     else:
         doc.update(value=None, unit=None, value_text=None, met=None, source=None, as_of=None)
     if computed is not None:
@@ -145,8 +149,7 @@ def evaluate(
     for crit in cset.criteria:
         if crit.indicators is None:
             crit_docs.append({"id": crit.id, "name": crit.name, "met": None, "indicators": None,
-                              "note": crit.note or {"vi": "Chưa có trong danh mục",
-                                                    "en": "not in the catalogue"}})
+                              "note": crit.note or _both("not in the catalogue")})
             continue
         ind_docs = []
         for ind in crit.indicators:
@@ -201,24 +204,22 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
         rep = json_clean(summary.get(key))
         if rep is not None and int(rep) != value:
             out.append({"kind": "summary", "id": key, "reported": int(rep), "computed": value,
-                        "note": _note(f"{_VI_KEYS[key]}: văn bản ghi {rep}, "
-                                      f"các chỉ tiêu cho {value}",
-                                      f"{key}: the document says {rep}, its indicators give "
-                                      f"{value}")})
+                        "note": _both("{key}: the document says {reported}, its indicators "
+                                      "give {computed}", key=_summary_key(key),
+                                      reported=str(rep), computed=str(value))})
     rep_unmet_ind = set(summary.get("unmet_indicators") or [])
     if rep_unmet_ind:
         for iid in summary_doc["indicators_unmet"]:
             if iid not in rep_unmet_ind:
                 out.append({"kind": "indicator_list", "id": iid, "reported": "not listed",
                             "computed": "unmet",
-                            "note": _note(f"{iid}: chưa đạt nhưng phần tổng hợp không liệt kê",
-                                          f"{iid}: unmet, missing from the summary's list")})
+                            "note": _both("{id}: unmet, missing from the summary's list",
+                                          id=iid)})
         for iid in sorted(rep_unmet_ind - set(summary_doc["indicators_unmet"])):
             out.append({"kind": "indicator_list", "id": iid, "reported": "unmet",
                         "computed": "not unmet",
-                        "note": _note(f"{iid}: phần tổng hợp ghi chưa đạt, bảng không ghi chưa "
-                                      "đạt", f"{iid}: listed unmet by the summary, not unmet in "
-                                      "the table")})
+                        "note": _both("{id}: listed unmet by the summary, not unmet in the "
+                                      "table", id=iid)})
     rep_unmet_crit = set(summary.get("unmet_criteria") or [])
     if rep_unmet_crit:
         by_id = {c["id"]: c for c in crit_docs}
@@ -226,17 +227,14 @@ def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
             met = by_id.get(cid, {}).get("met")
             out.append({"kind": "criterion_list", "id": cid, "reported": "unmet",
                         "computed": "met" if met else met,
-                        "note": _note(f"tiêu chí {cid}: phần tổng hợp ghi chưa đạt nhưng mọi "
-                                      "chỉ tiêu của nó đều đạt",
-                                      f"criterion {cid}: named unmet by the summary, but all "
-                                      "its indicators are met") if met else
-                        _note(f"tiêu chí {cid}: phần tổng hợp ghi chưa đạt",
-                              f"criterion {cid}: named unmet by the summary")})
+                        "note": _both("criterion {id}: named unmet by the summary, but all "
+                                      "its indicators are met", id=cid) if met else
+                        _both("criterion {id}: named unmet by the summary", id=cid)})
         for cid in sorted(set(summary_doc["criteria_unmet"]) - rep_unmet_crit):
             out.append({"kind": "criterion_list", "id": cid, "reported": "not listed",
                         "computed": "unmet",
-                        "note": _note(f"tiêu chí {cid}: chưa đạt, phần tổng hợp không nêu",
-                                      f"criterion {cid}: unmet, not named by the summary")})
+                        "note": _both("criterion {id}: unmet, not named by the summary",
+                                      id=cid)})
     return out
 
 
@@ -394,7 +392,7 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
              # threshold (regional or not) is given by the sources; met is as reported.
              "indicators": None if c.indicators is None else len(c.indicators),
              "threshold": None,
-             "note": c.note or {"vi": "Chưa có trong danh mục", "en": "not in the catalogue"}}
+             "note": c.note or _both("not in the catalogue")}
             for c in cset.criteria]
     entry["other_sets"] = [
         {"criteria_set": r["criteria_set"], "criteria_met": json_clean(r["criteria_met"]),

@@ -212,7 +212,8 @@ def print_coverage(doc: dict[str, Any]) -> None:
         share = unit.get("covered_share")
         covered = "" if share is None else f"{share:.1%}"
         if unit.get("covered_population") is not None:
-            covered += f" ({unit['covered_population']:,} / {unit['population']:,} người)"
+            covered += t("covered_people", covered=unit["covered_population"],
+                         population=unit["population"])
         elif unit.get("covered_km2") is not None:
             covered += f" ({unit['covered_km2']:.1f} / {unit['area_km2']:.1f} km²)"
         note = unit.get("basis_note") or {}
@@ -295,8 +296,8 @@ def print_criteria_sets(sets: Iterable[Any]) -> None:
     """The criteria sets, one line each."""
     for cset in sets:
         start, end = cset.period
-        out.print(f"{cset.id}\t{cset.level}\t{len(cset.criteria)} tiêu chí\t"
-                  f"{len(cset.indicators)} chỉ tiêu\t{start or '?'}..{end or ''}\t"
+        out.print(f"{cset.id}\t{cset.level}\t{t('n_criteria', n=len(cset.criteria))}\t"
+                  f"{t('n_indicators', n=len(cset.indicators))}\t{start or '?'}..{end or ''}\t"
                   f"{cset.title[settings.lang]}", highlight=False)
 
 

@@ -62,7 +62,7 @@ from typing import Any
 import pyogrio
 from pyproj import CRS
 
-from .. import derived
+from .. import derived, i18n
 from .._errors import CRSError, ExportError, InputError, NtmgeoError
 from .._files import FileFormat, atomic_path
 from ..layers import load_schema
@@ -286,21 +286,15 @@ def to_kml(store: StoreReader, out_path: str | os.PathLike[str], *,
 
 FORMATS: dict[str, FileFormat] = {
     "shp": FileFormat(to_shapefiles, "application/zip", ".shp.zip",
-                      {"vi": "shapefile, một tệp ZIP (.shp .shx .dbf .prj .cpg) kèm từ điển "
-                             "dữ liệu",
-                       "en": "one ZIP of shapefiles (UTF-8, .cpg, .prj) with a data "
-                             "dictionary"}, takes_crs=True),
+                      i18n.both("one ZIP of shapefiles (UTF-8, .cpg, .prj) with a data "
+                                "dictionary"), takes_crs=True),
     "gpkg": FileFormat(to_gpkg, "application/geopackage+sqlite3", ".gpkg",
-                       {"vi": "một GeoPackage kèm bảng data_dictionary",
-                        "en": "one GeoPackage with a data_dictionary table"}, takes_crs=True),
+                       i18n.both("one GeoPackage with a data_dictionary table"), takes_crs=True),
     "geojson": FileFormat(to_geojson, "application/zip", ".geojson.zip",
-                          {"vi": "GeoJSON (WGS 84), mỗi lớp một tệp, nén ZIP kèm từ điển dữ "
-                                 "liệu",
-                           "en": "GeoJSON (WGS 84), a file per layer, zipped with the data "
-                                 "dictionary"}),
+                          i18n.both("GeoJSON (WGS 84), a file per layer, zipped with the data "
+                                    "dictionary")),
     "kml": FileFormat(to_kml, "application/vnd.google-earth.kml+xml", ".kml",
-                      {"vi": "một tệp KML (WGS 84), mỗi lớp một thư mục",
-                       "en": "one KML file (WGS 84), a folder per layer"}),
+                      i18n.both("one KML file (WGS 84), a folder per layer")),
 }
 """The export formats: name -> :class:`~ntmgeo._files.FileFormat` (``ntmgeo export
 --format``, the web map's downloads)."""

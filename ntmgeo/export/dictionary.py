@@ -16,6 +16,7 @@ import numpy as np
 import pyogrio.raw
 from pyproj import CRS
 
+from .. import i18n
 from ..store import Store
 from .convert import DBF_TEXT_BYTES, _crs_label, _Layer, _layers, _Table
 
@@ -48,36 +49,52 @@ def _dictionary_csv(rows: list[dict[str, str]]) -> str:
     return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8
 
 
+# The HTML dictionary's words, each Vietnamese and English side by side ("Vi / En"): each is
+# its English text, the msgid in the catalogue ``documents`` (ntmgeo/locale/<lang>/LC_MESSAGES/
+# documents.po, where the Vietnamese is), rendered by :func:`i18n.both`; the templates hold
+# HTML markup (the file is HTML), their parameters are escaped.
+_both = i18n.both
+
+
+def _pair(words: dict[str, str]) -> str:
+    """``"Vietnamese / English"``."""
+    return f"{words['vi']} / {words['en']}"
+
+
 def _dictionary_html(layers: list[_Layer], tables: list[_Table], *, title: str, crs: CRS,
                      fmt: str) -> str:
     e = html.escape
+    name = _both("Data dictionary")
+    gis_x = _pair(_both("GIS X is the Vietnamese surveyors' Y"))
+    most = _pair(_both("text holds at most {n} bytes per field in a shapefile", n=DBF_TEXT_BYTES))
     parts = [
         "<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
-        f"<title>Từ điển dữ liệu: {e(title)}</title>",
+        f"<title>{name['vi']}: {e(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em;max-width:70em}"
         "table{border-collapse:collapse;margin-bottom:2em}"
         "th,td{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}"
         "th{background:#eee}code{font-size:1.05em}</style></head><body>",
-        f"<h1>Từ điển dữ liệu / Data dictionary: {e(title)}</h1>",
-        "<p>Hệ tọa độ / CRS: <b>" + e(_crs_label(crs)) + "</b> (" + e(crs.name) + "). "
-        "Tọa độ ghi theo thứ tự (Đông, Bắc) / coordinates are (easting, northing): X của "
-        "phần mềm GIS (hướng Đông) là Y trong cách ghi của trắc địa Việt Nam, và ngược lại "
-        "/ GIS X is the Vietnamese surveyors' Y.</p>",
-        "<p>Bảng mã / Encoding: UTF-8 (Unicode TCVN 6909), tệp <code>.cpg</code>. "
-        "Danh sách ngăn cách bằng <code>|</code> / lists are separated by <code>|</code>. "
-        f"Văn bản tối đa {DBF_TEXT_BYTES} byte mỗi trường / text holds at most "
-        f"{DBF_TEXT_BYTES} bytes per field in a shapefile.</p>" if fmt == "shapefile" else
-        "<p>Bảng mã / Encoding: UTF-8.</p>",
+        f"<h1>{_pair(name)}: {e(title)}</h1>",
+        f"<p>{_pair(_both('CRS'))}: <b>" + e(_crs_label(crs)) + "</b> (" + e(crs.name) + "). "
+        f"{_pair(_both('coordinates are (easting, northing)'))}: "
+        f"{gis_x}.</p>",
+        f"<p>{_pair(_both('Encoding'))}: UTF-8 (Unicode TCVN 6909), "
+        f"{_both('file')['vi'].lower()} <code>.cpg</code>. "
+        f"{_pair(_both('lists are separated by <code>|</code>'))}. "
+        f"{most}.</p>" if fmt == "shapefile" else
+        f"<p>{_pair(_both('Encoding'))}: UTF-8.</p>",
     ]
+    label = _both("Label")
     for layer, table in zip(layers, tables, strict=True):
         file_name = f"{layer.name}.shp" if fmt == "shapefile" else f"{layer.name}.geojson"
         parts.append(f"<h2>{e(layer.name)}: {e(layer.title['vi'])} / "
                      f"{e(layer.title['en'])}</h2>")
-        parts.append(f"<p>Tệp / file <code>{e(file_name)}</code>: {len(layer.gdf)} đối tượng / "
-                     f"features, {e(layer.geometry_type)}.</p>")
-        parts.append("<table><thead><tr><th>Tên trường (shapefile)</th><th>Tên đầy đủ / "
-                     "field</th><th>Kiểu / type</th><th>Nhãn</th><th>Label</th>"
-                     "<th>Đơn vị / unit</th></tr></thead><tbody>")
+        parts.append(f"<p>{_pair(_both('file'))} <code>{e(file_name)}</code>: {len(layer.gdf)} "
+                     f"{_pair(_both('features'))}, {e(layer.geometry_type)}.</p>")
+        parts.append(f"<table><thead><tr><th>{_both('Field name (shapefile)')['vi']}</th>"
+                     f"<th>{_pair(_both('field'))}</th><th>{_pair(_both('type'))}</th>"
+                     f"<th>{label['vi']}</th><th>{label['en']}</th>"
+                     f"<th>{_pair(_both('unit'))}</th></tr></thead><tbody>")
         for f in layer.fields:
             parts.append(
                 f"<tr><td><code>{e(f.shp_name)}</code></td><td><code>{e(f.name)}</code></td>"
@@ -85,11 +102,11 @@ def _dictionary_html(layers: list[_Layer], tables: list[_Table], *, title: str, 
                 f"<td>{e(f.label['en'])}</td><td>{e(f.unit or '')}</td></tr>")
         parts.append("</tbody></table>")
         if table.truncated:
-            cut = ", ".join(f"{t['field']} (đối tượng / feature {t['feature']}: {t['bytes']} "
-                            "byte)" for t in table.truncated)
-            parts.append(f"<p>Văn bản bị cắt còn {DBF_TEXT_BYTES} byte / text cut to "
-                         f"{DBF_TEXT_BYTES} bytes: {e(cut)}. Bản GeoPackage giữ nguyên / the "
-                         "GeoPackage export keeps it whole.</p>")
+            feature = _pair(_both("feature"))
+            cut = ", ".join(f"{t['field']} ({feature} {t['feature']}: {t['bytes']} byte)"
+                            for t in table.truncated)
+            parts.append(f"<p>{_pair(_both('text cut to {n} bytes', n=DBF_TEXT_BYTES))}: "
+                         f"{e(cut)}. {_pair(_both('the GeoPackage export keeps it whole'))}.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
