@@ -5,15 +5,13 @@ allowed values, Vietnamese and English labels, unit, a unique shapefile name of 
 ASCII characters) and its identity. Every schema is checked against ``layers/_schema.yml``.
 
 :func:`conform` turns a GeoDataFrame read from any file into the layer's canonical form, or
-raises an :class:`~ntmgeo._errors.InputError` naming the file, the feature and the field.
+raises an :class:`~ntmgeo._errors.InputError` naming the file, the feature and the field; one
+value is converted to its field's type by :mod:`ntmgeo.fieldvalues`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -28,7 +26,6 @@ import yaml
 
 from . import settings
 from ._errors import (
-    N_,
     DuplicateIdentityError,
     GeometryError,
     InputError,
@@ -37,15 +34,11 @@ from ._errors import (
 )
 from ._resources import share_path
 from .codes import fold_many
-from .values import is_missing
+from .fieldvalues import bad_value, convert_value, is_blank
 
 __all__ = ["Field", "LayerSchema", "all_schemas", "conform", "convert_value", "load_schema",
            "validate_all"]
 
-LIST_SEPARATOR = "|"
-_TRUE = {"true", "1", "yes", "y", "có", "co", "đúng", "x", "t"}
-_FALSE = {"false", "0", "no", "n", "không", "khong", "sai", "f", ""}
-_DATE_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
 @dataclass(frozen=True)
@@ -257,140 +250,9 @@ def column_map(schema: LayerSchema, columns: list[str]) -> dict[str, str]:
     return mapping
 
 
-def _is_missing(value: Any) -> bool:
-    return is_missing(value, blank=True)  # an empty cell of a table is no value
-
-
-def _to_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (np.floating,)) and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _to_number(value: Any, *, integer: bool) -> float | int:
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError
-    if isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")  # Vietnamese decimal comma: 2,5
-        value = float(text)
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError
-    if integer:
-        if not number.is_integer():
-            raise ValueError
-        return int(number)
-    return number
-
-
-def _to_date(value: Any) -> str:
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, np.datetime64):
-        return pd.Timestamp(value).date().isoformat()
-    text = str(value).strip()
-    match = _DATE_DMY.match(text)
-    if match:  # Vietnamese order: day/month/year
-        day, month, year = (int(g) for g in match.groups())
-        return dt.date(year, month, day).isoformat()
-    return dt.date.fromisoformat(text[:10]).isoformat()
-
-
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    text = _to_text(value).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError
-
-
-def _to_list(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple, np.ndarray)):
-        items = [_to_text(v) for v in value]
-    else:
-        text = _to_text(value)
-        sep = LIST_SEPARATOR if LIST_SEPARATOR in text else ";"
-        items = [p.strip() for p in text.split(sep)]
-    return [i for i in items if i]
-
-
-def _match_allowed(f: Field, value: str) -> str:
-    assert f.allowed is not None
-    folded = _fold(value)
-    for allowed in f.allowed:
-        labels = f.allowed_labels.get(allowed, {})
-        if folded in (_fold(allowed), *(_fold(v) for v in labels.values())):
-            return allowed
-    raise ValueError
-
-
-# each returns its own type (str, int | float, str, bool, list[str]): the field says which
-_CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "text": _to_text,
-    "integer": lambda v: _to_number(v, integer=True),
-    "real": lambda v: _to_number(v, integer=False),
-    "date": _to_date,
-    "boolean": _to_bool,
-    "list": _to_list,
-}
-
-# the message of a value that is not of its field's type, and of one outside its limits
-_TYPE_WORDS = {
-    "text": N_("value {value} is not text"),
-    "integer": N_("value {value} is not a whole number"),
-    "real": N_("value {value} is not a number"),
-    "date": N_("value {value} is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
-    "boolean": N_("value {value} is not true/false (có/không)"),
-    "list": N_("value {value} is not a list separated by '|'"),
-}
-_TYPE_WORDS_BETWEEN = {
-    "integer": N_("value {value} is not a whole number between {minimum} and {maximum}"),
-    "real": N_("value {value} is not a number between {minimum} and {maximum}"),
-}
-
-
-def convert_value(f: Field, value: Any) -> Any:
-    """Convert one input value to the field's canonical Python value, or raise ValueError."""
-    if not isinstance(value, (list, tuple, np.ndarray)) and _is_missing(value):
-        return None
-    out = _CONVERTERS[f.type](value)
-    if f.type == "list":
-        if not out:
-            return None
-        if f.allowed:
-            out = [_match_allowed(f, v) for v in out]
-    elif f.allowed:
-        out = _match_allowed(f, out)
-    if f.type in ("integer", "real"):
-        if f.minimum is not None and out < f.minimum:
-            raise ValueError
-        if f.maximum is not None and out > f.maximum:
-            raise ValueError
-    return out
-
-
 def _describe(schema: LayerSchema, row: pd.Series, label: Any) -> str:
-    parts = [f"{k}={row[k]}" for k in schema.identity if k in row and not _is_missing(row[k])]
+    parts = [f"{k}={row[k]}" for k in schema.identity if k in row and not is_blank(row[k])]
     return f"{label} ({', '.join(parts)})" if parts else str(label)
-
-
-def _bad_value(f: Field, value: Any) -> Message:
-    if f.allowed:
-        return Message("value {value} is not one of: {allowed}", value=repr(value),
-                       allowed=", ".join(f.allowed))
-    if f.minimum is not None or f.maximum is not None:
-        msgid = _TYPE_WORDS_BETWEEN.get(f.type, _TYPE_WORDS[f.type])
-        return Message(msgid, value=repr(value), minimum=f.minimum, maximum=f.maximum)
-    return Message(_TYPE_WORDS[f.type], value=repr(value))
 
 
 def _check_geometry(schema: LayerSchema, geom: Any) -> Message | None:
@@ -481,7 +343,7 @@ def conform(
             absent.add(f.name)
     if defaults:
         for key, value in defaults.items():
-            table[key] = table[key].where(~table[key].map(_is_missing), value)
+            table[key] = table[key].where(~table[key].map(is_blank), value)
     table = _generate_ids(schema, table, source)
     out, problems = _convert_columns(schema, table, absent)
     problems.extend(_geometry_problems(schema, gdf.geometry))
@@ -522,7 +384,7 @@ def _convert_columns(schema: LayerSchema, table: pd.DataFrame,
         values = [convert(v) for v in column.to_numpy(dtype=object)]
         bad = [i for i, v in enumerate(values) if v is _BAD]
         if bad:
-            problems.append((bad[0], f.name, _bad_value(f, column.iloc[bad[0]]), "value"))
+            problems.append((bad[0], f.name, bad_value(f, column.iloc[bad[0]]), "value"))
         if f.required:
             missing = next((i for i, v in enumerate(values) if v is None), None)
             if missing is not None:
@@ -565,7 +427,7 @@ def _generate_ids(schema: LayerSchema, table: pd.DataFrame, source: str) -> pd.D
     if not schema.id_prefix:
         return table
     key = schema.identity[0]
-    missing = table[key].map(_is_missing)
+    missing = table[key].map(is_blank)
     if missing.any():
         stem = re.sub(r"[^0-9A-Za-z]+", "-", Path(source).stem).strip("-").lower() or "input"
         numbers = np.arange(1, len(table) + 1)
@@ -606,7 +468,7 @@ def _merge_or_reject_duplicates(
         for idx in idxs[1:]:
             for col in others:
                 a, b = gdf.at[first, col], gdf.at[idx, col]
-                if not (_is_missing(a) and _is_missing(b)) and a != b:
+                if not (is_blank(a) and is_blank(b)) and a != b:
                     msg = ("parts of ({identity}) disagree: feature {a} has {va}, "
                            "feature {b} has {vb}")
                     raise DuplicateIdentityError(msg, path=source, feature=position[idx],

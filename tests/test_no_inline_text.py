@@ -36,10 +36,10 @@ ALLOWED: dict[tuple[str, str | None], str] = {
     ("ntmgeo/chainage.py", "trái"): "a side word recognised in chainage tables",
     ("ntmgeo/chainage.py", "phải"): "a side word recognised in chainage tables",
     ("ntmgeo/chainage.py", "hai bên"): "a side word recognised in chainage tables",
-    ("ntmgeo/layers.py", "có"): "a true value recognised in input files",
-    ("ntmgeo/layers.py", "đúng"): "a true value recognised in input files",
-    ("ntmgeo/layers.py", "không"): "a false value recognised in input files",
-    ("ntmgeo/layers.py", "value {value} is not true/false (có/không)"):
+    ("ntmgeo/fieldvalues.py", "có"): "a true value recognised in input files",
+    ("ntmgeo/fieldvalues.py", "đúng"): "a true value recognised in input files",
+    ("ntmgeo/fieldvalues.py", "không"): "a false value recognised in input files",
+    ("ntmgeo/fieldvalues.py", "value {value} is not true/false (có/không)"):
         "an English msgid (ntmgeo.po) quoting the input words it accepts",
     ("ntmgeo/status.py", "đạt"): "a verdict recognised in `ntmgeo record` input",
     ("ntmgeo/status.py", "có"): "a verdict recognised in `ntmgeo record` input",

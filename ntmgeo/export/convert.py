@@ -28,7 +28,8 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError as PyprojCRSError
 
 from .._errors import CRSError, ExportError, InputError, LayerSchemaError
-from ..layers import LIST_SEPARATOR, Field, convert_value, load_schema
+from ..fieldvalues import LIST_SEPARATOR
+from ..layers import Field, convert_value, load_schema
 from ..store import StoreReader
 
 DBF_TEXT_BYTES = 254  # the longest text a dBase field holds, in bytes (UTF-8)

@@ -35,7 +35,8 @@ from .. import settings
 from .._errors import DuplicateIdentityError, StoreError
 from .._files import atomic_path
 from ..crs import measure_crs_for_province
-from ..layers import LIST_SEPARATOR, LayerSchema, all_schemas, identity_keys, load_schema
+from ..fieldvalues import LIST_SEPARATOR
+from ..layers import LayerSchema, all_schemas, identity_keys, load_schema
 from . import RECORD_TABLES, Store
 
 __all__ = ["FORMAT_VERSION", "GpkgStore"]
