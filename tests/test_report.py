@@ -264,3 +264,114 @@ class TestCommunes:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert len(rows) == 152 and rows[0]["Tên xã"] in COMMUNES.values()
+
+
+# The table in English (``lang="en"``, ``ntmgeo --lang en table``): the words of the table are
+# English; the reported values stay as the store has them (Vietnamese).
+EN_HEADINGS = ["No.", "Criterion", "Content of the criterion", "Threshold",
+               "Achieved by 29/02/2024", "Completion date", "Notes"]
+VI_HEADINGS = {*HEADINGS, "Mã xã", "Tên xã", "Mức đạt chuẩn", "Kết quả", "Số tiêu chí đạt",
+               "Tiêu chí chưa đạt", "Mục tiêu", "Tính đến ngày", "Cuối tháng", "Cuối quý",
+               "Chỉ tiêu đạt", "Tiêu chí đạt", "Thời hạn", "Tình trạng", "Tỷ lệ"}
+
+
+def _says_unmet(text: str | None) -> bool:
+    return "Unmet" in (text or "") or "Chưa đạt" in (text or "")
+
+
+class TestEnglish:
+    def test_headings_and_rows(self, doc):
+        assert report.headings(doc, "en") == EN_HEADINGS
+        rows = report.criteria_table_rows(doc, "en")
+        assert [r["Content of the criterion"].split(". ", 1)[0] for r in rows] == IDS
+        value = "Achieved by 29/02/2024"
+        # a reported text saying the verdict in Vietnamese is not given a second one
+        by_id = {r["Content of the criterion"].split(". ", 1)[0]: r for r in rows}
+        assert by_id["2.3"][value] == "10,23/38,39 km, đạt tỷ lệ 26,65%, Chưa đạt"
+        assert by_id["2.2"][value] == "Cứng hóa 38,39/38,39 km; đạt tỷ lệ 100%, Met"
+        assert by_id["6.1"][value] == "Chưa đạt"  # the reported text
+        assert by_id["1.1"][value] == "Đạt"
+        assert [i for i, r in by_id.items() if _says_unmet(r[value])] == UNMET
+
+    def test_value_cell_rules(self):
+        cell = report.value_cell
+        assert cell({"value": 4.5, "unit": "m²/người", "met": True}, "en") == "4.5 m²/người, Met"
+        assert cell({"value": None, "met": None}, "en") == "No data"
+        assert cell({"value_text": "Có quy hoạch", "met": False}, "en") == "Có quy hoạch, Unmet"
+        assert cell({"value_text": "Kế hoạch số 13 Đạt", "met": True}, "en") == (
+            "Kế hoạch số 13 Đạt")  # the Vietnamese verdict of a reported value
+        assert cell({"value_text": "Plan no. 13, Met", "met": True}, "en") == "Plan no. 13, Met"
+        assert cell({"value_text": "Unmet before", "met": True}, "en") == "Unmet before, Met"
+        # in Vietnamese, the English words are not verdicts
+        assert cell({"value_text": "Met", "met": True}) == "Met, Đạt"
+
+    def test_the_default_is_the_settings_language(self, doc, monkeypatch):
+        from ntmgeo import settings
+        monkeypatch.setattr(settings, "lang", "en")
+        assert report.headings(doc) == EN_HEADINGS
+
+    def test_the_workbook_has_english_headings(self, store, tmp_path):
+        path = report.write(store, "xlsx", tmp_path / "table.xlsx", source="reported",
+                            lang="en")
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames == ["Criteria Đam Rông", "Progress"]
+        ws = wb.active
+        head = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "No.")
+        assert [ws.cell(row=head, column=c).value for c in range(1, 8)] == EN_HEADINGS
+        titles = [ws.cell(row=r, column=1).value for r in range(1, head)]
+        assert titles[0] == "PLAN FOR THE DISTRICT NEW RURAL AREA CRITERIA, 2024"
+        assert titles[1] == "(District Đam Rông: progress up to 29/02/2024)"
+        rows = list(ws.iter_rows(min_row=head + 1, max_row=head + 36, max_col=5,
+                                 values_only=True))
+        assert rows[3][4] == "Cứng hóa 38,39/38,39 km; đạt tỷ lệ 100%, Met"  # 2.2
+        shaded = [r for r in range(head + 1, head + 37)
+                  if ws.cell(row=r, column=5).fill.fgColor.rgb.endswith("FCE4D6")]
+        assert [rows[r - head - 1][2].split(". ", 1)[0] for r in shaded] == UNMET
+        tail = "\n".join(str(ws.cell(row=r, column=1).value or "")
+                         for r in range(head + 37, head + 45))
+        assert "By the indicators: 5/9 criteria, 27/36 indicators met." in tail
+        progress = wb["Progress"]
+        words = {c.value for row in progress.iter_rows() for c in row if c.value}
+        assert {"End of month", "Tree-lined (km)", "Indicators met", "Deadline"} <= words
+        every = {c.value for s in wb for row in s.iter_rows() for c in row
+                 if isinstance(c.value, str)}
+        assert not every & VI_HEADINGS
+        assert not any(str(t).startswith(("KẾ HOẠCH", "TIẾN ĐỘ", "Tổng hợp")) for t in every)
+
+    def test_the_commune_workbook_and_csv(self, store, tmp_path):
+        path = report.write(store, "xlsx", tmp_path / "communes.xlsx", level="commune",
+                            lang="en")
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames[0] == "Communes summary" and len(wb.sheetnames) == 9
+        summary = wb.active
+        head = next(r for r in range(1, 10)
+                    if summary.cell(row=r, column=1).value == "Commune code")
+        assert summary.cell(row=head, column=3).value == "Level reached"
+        levels = {summary.cell(row=r, column=3).value for r in range(head + 1, head + 9)}
+        assert "Advanced new rural area" in levels and "Not yet up to standard" in levels
+        sheet = wb["Liêng Srônh 24874"]
+        assert sheet.cell(row=1, column=1).value.startswith("Commune Liêng Srônh (code 24874)")
+        results = [c.value for c in sheet["C"] if c.value in ("Met", "Unmet")]
+        assert results.count("Unmet") == 1 and len(results) == 19
+        csv_path = report.write(store, "csv", tmp_path / "table.csv", source="reported",
+                                lang="en")
+        with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+            assert next(csv.reader(fh)) == EN_HEADINGS
+
+    def test_the_command_writes_the_table_in_its_language(self, store, tmp_path, capsys,
+                                                         monkeypatch):
+        from ntmgeo import settings
+        from ntmgeo.cli import main
+        monkeypatch.setattr(settings, "lang", settings.lang)  # restored after the test
+        for lang, first in (("en", "No."), ("vi", "TT")):
+            out = tmp_path / f"{lang}.csv"
+            assert main(["--lang", lang, "table", "--db", str(store.path), "--out", str(out),
+                         "--format", "csv", "--source", "reported"]) == 0
+            with out.open(encoding="utf-8-sig", newline="") as fh:
+                assert next(csv.reader(fh))[0] == first
+        capsys.readouterr()
+
+    def test_the_formats_labels_come_from_the_catalogue(self):
+        assert report.FORMATS["xlsx"].label == {
+            "vi": "bảng tiêu chí (Excel) kèm trang Tiến độ",
+            "en": "the criteria table (Excel) with the progress sheet"}

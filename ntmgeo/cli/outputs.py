@@ -11,6 +11,7 @@ import click
 
 from .. import export as export_mod
 from .. import report as report_mod
+from .. import settings
 from ..i18n import t
 from ..store import open_store
 from . import render
@@ -73,5 +74,6 @@ def table(db: Path, fmt: str, out: Path, level: str, unit: str | None, as_of: st
     note) as XLSX or CSV, ready to paste into a plan.
     """
     path = report_mod.write(open_store(db), fmt, out, level=level, unit=unit,
-                            as_of=as_of and check_date(as_of), source=source)
+                            as_of=as_of and check_date(as_of), source=source,
+                            lang=settings.lang)  # --lang / NTMGEO_LANG
     render.say(t("written", path=path), highlight=False)
