@@ -30,7 +30,7 @@ from .criteria import CriteriaSet
 from .indicators import environment as env_ind
 from .indicators import network as network_ind
 from .indicators import sites as sites_ind
-from .snapshot import ensure
+from .snapshot import ensure, units_on
 from .store import StoreReader
 
 __all__ = ["REGISTRY", "ComputeFunc", "ComputedValue", "compute_all"]
@@ -99,7 +99,7 @@ def _greening(store: StoreReader, as_of: str, unit: str | None = None) -> Comput
 
 def _the_unit(store: StoreReader, as_of: str, unit: str | None,
               level: str = "district") -> pd.Series | None:
-    valid = units_mod.valid_on(store.read_layer("admin_units"), as_of, level=level)
+    valid = units_on(store, as_of, level)
     if unit is not None:
         valid = valid[valid["code"].astype(str) == str(unit)]
     return valid.iloc[0] if len(valid) == 1 else None

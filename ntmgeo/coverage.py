@@ -45,12 +45,11 @@ import shapely
 import shapely.geometry
 
 from . import settings
-from . import units as units_mod
 from .i18n import both
 from .indicators import network as network_ind
 from .indicators.roads import PAVED_SURFACES
 from .measure import projected
-from .snapshot import ensure
+from .snapshot import ensure, units_on
 from .store import StoreReader
 from .values import json_clean, parse_list
 
@@ -303,7 +302,7 @@ def coverage_document(store: StoreReader, *, site_type: str, within_m: float, ne
     crs = store.measure_crs
     sites = store.read_layer("sites")
     sites = sites[(sites["site_type"] == site_type) & sites["status"].isin(statuses)]
-    units = units_mod.valid_on(store.read_layer("admin_units"), as_of, level=level)
+    units = units_on(store, as_of, level)
     units = units.sort_values("code", kind="stable")
     graph, off = None, []
     if network and not sites.empty:
@@ -438,7 +437,7 @@ def surface_document(store: StoreReader, *, as_of: str | None = None,
     store = ensure(store)
     as_of = _default_as_of(store, as_of)
     crs = store.measure_crs
-    units = units_mod.valid_on(store.read_layer("admin_units"), as_of)
+    units = units_on(store, as_of)
     units = units[units["level"].isin(levels)]
     order = {lvl: k for k, lvl in enumerate(levels)}
     units = units.assign(_o=units["level"].map(order)).sort_values(["_o", "code"],

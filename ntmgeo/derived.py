@@ -18,10 +18,9 @@ import pandas as pd
 from . import greening as greening_mod
 from . import i18n, linref
 from . import status as status_mod
-from . import units as units_mod
 from ._errors import CriterionDataMissing
 from .indicators import roads as roads_ind
-from .snapshot import ensure
+from .snapshot import ensure, units_on
 from .store import StoreReader
 
 __all__ = ["export_layers", "greening_lines"]
@@ -70,7 +69,7 @@ STRETCH_FIELDS = [
 
 def _communes(store: StoreReader, as_of: str) -> gpd.GeoDataFrame:
     units = store.read_layer("admin_units")
-    communes = units_mod.valid_on(units, as_of, level="commune")
+    communes = units_on(store, as_of, "commune")
     try:
         doc = status_mod.commune_document(store, units, as_of=as_of)
     except CriterionDataMissing:

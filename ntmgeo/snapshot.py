@@ -5,7 +5,8 @@ each public builder (:func:`ntmgeo.status.from_store`, :func:`ntmgeo.computed.co
 :func:`ntmgeo.greening.from_store`, :func:`ntmgeo.derived.export_layers`,
 :func:`ntmgeo.progress.from_store`, :mod:`ntmgeo.coverage`, the exports) wraps a store in one,
 so every inner call shares it, and a snapshot passed in is used as it is: the status, the
-greening, the map layers and the exports of one request read each layer at most once. Only
+greening, the map layers and the exports of one request read each layer at most once, and
+share one dated view of the administrative units (:meth:`Snapshot.units_on`). Only
 the shells (CLI, web, scripts) open stores; the web keeps one snapshot per store version
 (:meth:`ntmgeo.store.Store.version`) and drops it, with what it computed from it, when the
 version changes.
@@ -26,7 +27,7 @@ import pandas as pd
 
 from .store import StoreReader
 
-__all__ = ["Snapshot", "ensure"]
+__all__ = ["Snapshot", "ensure", "units_on"]
 
 _T = TypeVar("_T")
 
@@ -78,6 +79,16 @@ class Snapshot:
         frame = self._once("records", table, lambda: self.store.read_records(table))
         return frame.copy(deep=False)
 
+    def units_on(self, date: str, level: str | None = None) -> gpd.GeoDataFrame:
+        """The administrative units valid on ``date`` (of one ``level``, or all): the dated
+        view every builder of one request shares (worked out once per date and level).
+        """
+        from . import units as units_mod
+
+        frame = self._once("units_on", f"{date}|{level or ''}", lambda: units_mod.valid_on(
+            self.read_layer("admin_units"), date, level=level))
+        return frame.copy(deep=False)
+
     def meta(self) -> dict[str, str]:
         """Project metadata."""
         return dict(self._once("meta", "", self.store.meta))
@@ -125,3 +136,10 @@ def ensure(store: StoreReader) -> Snapshot:
     a caller that builds several documents passes one snapshot to all of them.
     """
     return store if isinstance(store, Snapshot) else Snapshot.of(store)
+
+
+def units_on(store: StoreReader, date: str, level: str | None = None) -> gpd.GeoDataFrame:
+    """The units of ``store`` valid on ``date`` (of one ``level``, or all), through the
+    snapshot's dated view when ``store`` is one.
+    """
+    return ensure(store).units_on(date, level)

@@ -165,3 +165,21 @@ def test_a_write_by_another_program_changes_the_version(sample_db, journal):
         con.close()
         assert store.version() != before  # WAL mode: written back into the file
         assert Snapshot.of(store).read_layer("roads").loc[1, "name"] == name
+
+
+def test_the_dated_view_of_units_is_worked_out_once_per_date_and_level(sample_store,
+                                                                       monkeypatch):
+    from ntmgeo import units as units_mod
+
+    calls = []
+    real = units_mod.valid_on
+    monkeypatch.setattr(units_mod, "valid_on",
+                        lambda *a, **kw: calls.append((a[1], kw.get("level"))) or real(*a, **kw))
+    snap = Snapshot.of(sample_store)
+    communes = snap.units_on("2024-02-29", "commune")
+    assert sorted(communes["code"]) == sorted(
+        real(sample_store.read_layer("admin_units"), "2024-02-29", level="commune")["code"])
+    assert len(communes) == 8
+    snap.units_on("2024-02-29", "commune")
+    snap.units_on("2024-02-29")
+    assert calls == [("2024-02-29", "commune"), ("2024-02-29", None)]
