@@ -262,3 +262,21 @@ def test_greening_from_the_store(sample_db, capsys):
     doc = json.loads(out)
     assert code == 0 and doc["total"]["ratio"] == pytest.approx(0.2665, abs=0.0005)
     assert doc["unmatched"]["count"] >= 1  # the row 150 m from every road
+
+
+@pytest.mark.parametrize("command", ["status", "progress", "table", "info"])
+def test_a_missing_db_is_a_usage_error_in_vietnamese(capsys, command):
+    # click >= 8.3 took an explicit default=None as a value: --db reached the command as None
+    code, _, err = run(capsys, command)
+    assert code == 2
+    assert "Lỗi: Thiếu tùy chọn '--db'." in err
+    assert f"Xem 'ntmgeo {command} --help' để được hướng dẫn." in err
+
+
+def test_click_messages_follow_the_language(capsys):
+    code, _, err = run(capsys, "--lang", "en", "statu")
+    assert code == 2 and "Error: No such command 'statu'. Did you mean 'status'?" in err
+    code, _, err = run(capsys, "statu")
+    assert code == 2 and "Lỗi: Không có lệnh 'statu'. Có phải ý bạn là 'status'?" in err
+    code, _, err = run(capsys, "status", "--db", "x.gpkg", "--level", "xa")
+    assert code == 2 and "Giá trị không hợp lệ cho '--level'" in err

@@ -14,6 +14,7 @@ import pytest
 
 from ntmgeo import i18n, settings
 from ntmgeo.cli import HINTS, cli, main
+from ntmgeo.cli._clickwords import WORDS as CLICK_MESSAGES
 from ntmgeo.cli._group import CLICK_WORDS, DYNAMIC_HELP, help_text
 
 from catalogues import catalogue, english_is_identity, placeholders
@@ -43,7 +44,7 @@ def _help_texts() -> dict[str, str]:
 HELP = _help_texts()
 WORDS = {**{msgid: f"_MSGIDS[{key!r}]" for key, msgid in i18n._MSGIDS.items()},
          **{msgid: f"HINTS[{key!r}]" for key, msgid in HINTS.items()},
-         **HELP, **{w: "click" for w in CLICK_WORDS}}
+         **HELP, **{w: "click" for w in (*CLICK_WORDS, *CLICK_MESSAGES)}}
 
 
 def test_the_walk_finds_the_help_texts():

@@ -24,10 +24,13 @@ import click
 
 from .. import __version__, settings
 from ..i18n import gettext
+from . import _clickwords
 
 LANGS = ("vi", "en")
 # click's own words that ntmgeo writes itself, in the catalogue like the help texts
 CLICK_WORDS = ("Usage:", "Options", "Commands", "default:", "required")
+# and click's messages (usage errors) through the same catalogue
+_clickwords.install()
 
 # Help texts made at run time from words that have their own translations (the export and
 # table formats' labels): {English text: the text in a language}. Not in the catalogue.

@@ -21,8 +21,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def db_option(*, required: bool = True, help: str = "Store path.") -> Callable[[F], F]:
     """``--db PATH``: the project store (parameter ``db``, a :class:`~pathlib.Path`)."""
-    return click.option("--db", "db", required=required, default=None,
-                        type=click.Path(path_type=Path), help=help)
+    # no ``default=None``: since click 8.3 an explicit default of None counts as a value, and
+    # a required --db left out would then reach the command as None
+    return click.option("--db", "db", required=required, type=click.Path(path_type=Path),
+                        help=help)
 
 
 def json_option(*, help: str | None = None) -> Callable[[F], F]:
