@@ -73,6 +73,10 @@ _MSGIDS: dict[str, str] = {
     "truncated": "  {layer}.{field}: {n} values cut at 254 bytes (the shapefile limit; "
                  "the GeoPackage keeps them whole)",
     "written": "Wrote {path}",
+    "serve_no_secret": "No NTMGEO_SECRET_KEY set: sign-ins end when the server restarts",
+    "serve_beyond": "Warning: serving beyond this machine without NTMGEO_SECRET_KEY; sign-ins "
+                    "end at every restart",
+    "serve_running": "ntmgeo: {path} → {url}  (Ctrl+C to stop)",
     "serving_sample": "Đam Rông sample: {path} (add a user: ntmgeo user add NAME --db {path})",
     'department_title': "Unmet indicators owned by '{d}' (as of {as_of}):",
     "department_none": "  (none)",

@@ -23,6 +23,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ntmgeo.i18n import t
+
 from . import config as config_mod
 from . import i18n, security
 from .services import DataService
@@ -49,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(BABEL_DEFAULT_LOCALE=cfg["DEFAULT_LANG"], BABEL_DOMAIN=i18n.DOMAIN,
                       BABEL_TRANSLATION_DIRECTORIES=str(i18n.compile_catalogues(_cache_dir())))
     if cfg.get("SECRET_KEY_GENERATED"):
-        log.warning("no NTMGEO_SECRET_KEY set: sign-ins end when the server restarts")
+        log.warning(t("serve_no_secret"))
     store = open_store(cfg["DB_PATH"])
     app.extensions["ntmgeo"] = DataService(
         store, greening_options=cfg["GREENING_OPTIONS"], cache_entries=cfg["CACHE_ENTRIES"],
@@ -148,10 +150,9 @@ def run(db_path: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 50
 
     app = create_app({**(config or {}), "DB_PATH": str(db_path)})
     if host not in ("127.0.0.1", "localhost", "::1") and app.config.get("SECRET_KEY_GENERATED"):
-        print("warning: serving beyond this machine without NTMGEO_SECRET_KEY; sign-ins end "
-              "at every restart", file=sys.stderr)
+        print(t("serve_beyond"), file=sys.stderr)
     shown = f"[{host}]" if ":" in host else host
-    print(f"ntmgeo: {db_path} → http://{shown}:{port}/  (Ctrl+C to stop)", file=sys.stderr)
+    print(t("serve_running", path=db_path, url=f"http://{shown}:{port}/"), file=sys.stderr)
     service = app.extensions["ntmgeo"]
     threading.Thread(target=service.warm_up, name="ntmgeo-warm-up", daemon=True, kwargs={
         "simplify_m": app.config["DISPLAY_SIMPLIFY_M"],
