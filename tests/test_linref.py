@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiLineString
 from shapely.ops import substring
@@ -60,6 +60,7 @@ _coords = st.lists(st.tuples(st.floats(-1000, 1000), st.floats(-1000, 1000)), mi
 
 
 @settings(max_examples=60, deadline=None)
+@example(parts=[[(0.0, 0.0), (0.0, 611.0)]], spans=[(79.0, 1e-09)])
 @given(st.lists(_coords, min_size=1, max_size=3),
        st.lists(st.tuples(st.floats(-50, 5000), st.floats(0, 2000)), min_size=1, max_size=8))
 def test_property_same_as_substring(parts, spans):
@@ -75,8 +76,10 @@ def test_property_same_as_substring(parts, spans):
         want = _reference(line, a, b)
         assert got.length == pytest.approx(sum(w.length for w in want), abs=1e-6)
         assert got.length <= (min(b, line.length) - max(a, 0.0)) + 1e-6 or got.is_empty
-        got_parts = [p for p in shapely.get_parts(got) if p.length > 1e-9]
-        want = [w for w in want if w.length > 1e-9]
+        # parts shorter than the tolerance are noise on both sides (a 1e-9 m span measures
+        # 1e-9 in one and 1.00000000001e-9 in the other)
+        got_parts = [p for p in shapely.get_parts(got) if p.length > 1e-6]
+        want = [w for w in want if w.length > 1e-6]
         assert len(got_parts) == len(want)
         for g, w in zip(got_parts, want, strict=True):
             assert g.hausdorff_distance(w) < 1e-6
