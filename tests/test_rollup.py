@@ -113,3 +113,38 @@ def test_the_sample_district(sample_store):
     assert (by_id["1"]["count"], by_id["1"]["total"], by_id["1"]["met"]) == (6, 8, False)
     assert (by_id["2"]["count"], by_id["2"]["met"]) == (1, True)  # Đạ Rsal: 12.5%
     assert by_id["3"]["met"] is True  # "Do huyện chưa có thị trấn nên đã đạt"
+
+
+def _lamdong():
+    return next(d for d in rollup.load_all() if d["id"] == "lamdong-targets-2025")
+
+
+_PROVINCE = _units([("68", "province", None), *[(f"d{i}", "district", "68") for i in range(12)]])
+
+
+def test_lamdong_district_targets_all_ntm_and_a_fifth_nang_cao():
+    # seed 004 lines 115 and 133: 12/12 districts NTM; 20% NTM nâng cao
+    levels = {f"d{i}": "ntm" for i in range(9)} | {f"d{i}": "ntm_nang_cao" for i in (9, 10, 11)}
+    doc = rollup.evaluate(_lamdong(), code="68", date="2025-06-30", units=_PROVINCE,
+                          status=_status(levels))
+    by_id = {c["id"]: c for c in doc["conditions"]}
+    assert (by_id["districts-ntm"]["value"], by_id["districts-ntm"]["met"]) == (100.0, True)
+    assert (by_id["districts-nang-cao"]["value"], by_id["districts-nang-cao"]["met"]) == (25.0,
+                                                                                          True)
+    assert by_id["districts-ntm"]["expected_total"] == 12
+
+
+def test_lamdong_district_targets_unmet_and_unknown():
+    levels = {f"d{i}": "ntm" for i in range(11)} | {"d11": "not_yet"}
+    doc = rollup.evaluate(_lamdong(), code="68", date="2025-06-30", units=_PROVINCE,
+                          status=_status(levels))
+    by_id = {c["id"]: c for c in doc["conditions"]}
+    assert by_id["districts-ntm"]["met"] is False
+    assert by_id["districts-nang-cao"]["met"] is False  # 0 of 12
+    # only 2 of the 12 districts in the store, both NTM nâng cao: the other 10 could still fail
+    two = _units([("68", "province", None), ("d0", "district", "68"), ("d1", "district", "68")])
+    doc = rollup.evaluate(_lamdong(), code="68", date="2025-06-30", units=two,
+                          status=_status({"d0": "ntm_nang_cao", "d1": "ntm_nang_cao"}))
+    by_id = {c["id"]: c for c in doc["conditions"]}
+    assert by_id["districts-ntm"]["met"] is None
+    assert by_id["districts-nang-cao"]["met"] is None  # 2/12 now; 12/12 is still possible
