@@ -85,7 +85,12 @@ _MSGIDS: dict[str, str] = {
     "none_there": "no such unit",
     "no_level": "no reported level: {ids}",
     "no_rollup": "No targets for unit {code} on {as_of}",
-    "partial_rollup": "  Note: the store holds only {counted} of {n} {level} units; "
+    "units_of_commune": "communes",
+    "units_of_district": "districts",
+    "units_of_village": "villages",
+    "units_of_town": "towns",
+    "units_of_province": "provinces",
+    "partial_rollup": "  Note: the store holds only {counted} of {n} {level}; "
                       "shares are of those",
     "progress_greening": "Tree-lined district-road km, at the end of each month:",
     "progress_quarters": "Indicators · criteria met, at the end of each quarter:",

@@ -106,13 +106,15 @@ def _condition(cond: dict[str, Any], *, code: str, date: str, units: pd.DataFram
     if "reported" in cond:
         value = None
         if reported is not None and not reported.empty:
+            # ``unit``: a named unit's value (a commune's, in a district's targets)
             rows = reported[(reported["indicator_id"] == cond["reported"])
-                            & (reported["unit_code"] == code)
+                            & (reported["unit_code"].astype(str) == str(cond.get("unit", code)))
                             & (reported["as_of"].astype(str) <= date)]
             if not rows.empty:
                 value = rows.sort_values("as_of").iloc[-1]["value"]
         met = None if value is None else bool(_OPS[cond["op"]](float(value), cond["value"]))
-        return {**base, "source": "reported", "value": value, "met": met}
+        return {**base, "source": "reported", "unit": str(cond.get("unit", code)),
+                "value": value, "met": met}
     below = descendants(units, code, date, level=cond["units"])
     need = LEVEL_RANK[cond["at_least"]]
     known = [(str(r["code"]), str(r["valid_from"])) for _, r in below.iterrows()]
@@ -124,15 +126,19 @@ def _condition(cond: dict[str, Any], *, code: str, date: str, units: pd.DataFram
         share = None
     else:
         share = round(100 * len(reached) / len(known), 2) if known else None
-        exact = round(100 * len(reached) / total, 2)
+        # ``measure: count``: a number of units ("9 communes NTM"), not a share of them
+        by_count = cond.get("measure") == "count"
+        exact = len(reached) if by_count else round(100 * len(reached) / total, 2)
         met = bool(_OPS[cond["op"]](exact, cond["value"]))
         missing = len(unknown) + total - len(known)
         if not met and missing:
             # Units with no reported level (or not in the store) could still reach it: say
             # "unknown", not "unmet", unless even all of them reaching it would not be enough.
-            best = 100 * (len(reached) + missing) / total
+            best = len(reached) + missing if by_count else \
+                100 * (len(reached) + missing) / total
             met = None if _OPS[cond["op"]](best, cond["value"]) else False
     return {**base, "source": "computed", "units": cond["units"], "at_least": cond["at_least"],
+            "measure": cond.get("measure", "share"),
             "value": share, "count": len(reached), "total": len(known),
             "expected_total": expected,
             "reached": [k[0] for k in reached], "no_data": unknown, "met": met}

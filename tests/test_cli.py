@@ -280,3 +280,16 @@ def test_click_messages_follow_the_language(capsys):
     assert code == 2 and "Lỗi: Không có lệnh 'statu'. Có phải ý bạn là 'status'?" in err
     code, _, err = run(capsys, "status", "--db", "x.gpkg", "--level", "xa")
     assert code == 2 and "Giá trị không hợp lệ cho '--level'" in err
+
+
+def test_targets_name_the_units_the_store_lacks_in_words(capsys, sample_db, monkeypatch):
+    from ntmgeo import settings
+
+    monkeypatch.setattr(settings, "lang", settings.lang)  # restored after the English run
+    code, out, _ = run(capsys, "targets", "--db", str(sample_db), "--unit", "68",
+                       "--level", "province")
+    assert code == 0
+    assert "kho dữ liệu chỉ có 8/111 xã;" in out and "kho dữ liệu chỉ có 1/12 huyện;" in out
+    code, out, _ = run(capsys, "--lang", "en", "targets", "--db", str(sample_db), "--unit", "68",
+                       "--level", "province")
+    assert "only 8 of 111 communes" in out and "only 1 of 12 districts" in out

@@ -21,6 +21,10 @@ from ..i18n import beside_no_road_text, t
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+# a level's units as a count names them ("8/111 xã")
+_UNITS_OF = {lvl: f"units_of_{lvl}" for lvl in ("commune", "district", "village", "town",
+                                                 "province")}
+
 
 def say(text: str, *, highlight: bool | None = None) -> None:
     """One line (rich markup) on standard output."""
@@ -233,7 +237,8 @@ def print_targets(docs: list[dict[str, Any]], *, code: str, as_of: str) -> None:
             counted = max((c["total"] for c in roll["conditions"]
                            if c.get("units") == lvl), default=0)
             if counted < n:
-                out.print(t("partial_rollup", counted=counted, n=n, level=lvl))
+                out.print(t("partial_rollup", counted=counted, n=n,
+                            level=t(_UNITS_OF[lvl]) if lvl in _UNITS_OF else lvl))
 
 
 def print_progress(doc: dict[str, Any]) -> None:
