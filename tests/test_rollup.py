@@ -95,6 +95,11 @@ def test_applicability_by_level_code_and_date():
     assert ids("district", "674", "2026-03-01") == []
     assert ids("province", "68", "2024-02-29") == ["lamdong-targets-2025"]
     assert ids("province", "67", "2024-02-29") == []
+    # Tam Đường (106): its 2024 targets beside the recognition conditions, in 2024 only
+    assert ids("district", "106", "2024-06-30") == ["tamduong-targets-2024",
+                                                    "vn-district-recognition-2021-2025"]
+    assert ids("district", "106", "2025-03-01") == ["vn-district-recognition-2021-2025"]
+    assert ids("district", "106", "2023-12-31") == ["vn-district-recognition-2021-2025"]
 
 
 def test_a_village_rollup_is_just_another_file():
@@ -148,3 +153,82 @@ def test_lamdong_district_targets_unmet_and_unknown():
     by_id = {c["id"]: c for c in doc["conditions"]}
     assert by_id["districts-ntm"]["met"] is None
     assert by_id["districts-nang-cao"]["met"] is None  # 2/12 now; 12/12 is still possible
+
+
+def test_every_shipped_rollup_is_well_formed():
+    for doc in rollup.load_all():
+        assert {"id", "title", "source", "applies_to", "conditions"} <= set(doc)
+        for cond in doc["conditions"]:
+            assert cond["op"] in (">=", ">", "<=", "==") and "value" in cond
+            if "reported" not in cond:
+                assert cond["at_least"] in rollup.LEVEL_RANK
+                assert cond.get("measure", "share") in ("share", "count")
+            for lvl in (doc.get("expected_units") or {}):
+                assert isinstance(doc["expected_units"][lvl], int)
+
+
+def _tamduong():
+    return next(d for d in rollup.load_all() if d["id"] == "tamduong-targets-2024")
+
+
+# 12 communes and the town, as seed 003 counts them ("12/12 xã"; "thị trấn Tam Đường")
+_TAM_DUONG = _units([("106", "district", "12"), ("03390", "town", "106"),
+                     *[(f"x{i}", "commune", "106") for i in range(11)],
+                     ("03424", "commune", "106")])
+
+
+def _tamduong_doc(levels, reported=None):
+    doc = rollup.evaluate(_tamduong(), code="106", date="2024-12-31", units=_TAM_DUONG,
+                          status=_status(levels, as_of="2024-12-01"), reported=reported)
+    return doc, {c["id"]: c for c in doc["conditions"]}
+
+
+def test_tamduong_targets_nine_communes_by_count_and_the_town():
+    # seed 003 lines 35, 39: 8 communes + Sơn Bình = 9 NTM (a count, not a share); line 37
+    levels = ({f"x{i}": "ntm" for i in range(8)} | {"03424": "ntm", "03390": "van_minh"}
+              | {f"x{i}": "not_yet" for i in (8, 9, 10)})
+    doc, by_id = _tamduong_doc(levels)
+    communes = by_id["communes-ntm"]
+    assert (communes["measure"], communes["count"], communes["total"]) == ("count", 9, 12)
+    assert communes["value"] == 75.0 and communes["met"] is True
+    assert by_id["town-van-minh"]["met"] is True
+    assert by_id["district-criteria"]["met"] is None  # no reported value
+    assert doc["met"] is None and doc["expected_units"] == {"commune": 12, "town": 1}
+
+
+def test_tamduong_eight_communes_is_unmet_unless_one_is_unknown():
+    levels = {f"x{i}": "ntm" for i in range(8)} | {f"x{i}": "not_yet" for i in (8, 9, 10)}
+    _, by_id = _tamduong_doc(levels | {"03424": "not_yet"})
+    assert (by_id["communes-ntm"]["count"], by_id["communes-ntm"]["met"]) == (8, False)
+    assert by_id["town-van-minh"]["met"] is None  # the town has no reported level
+    _, by_id = _tamduong_doc(levels)  # Bản Bo without a level: it could be the ninth
+    assert by_id["communes-ntm"]["met"] is None
+    # only 3 communes in the store, all NTM: the 9 others (of the 12) could still make it 9
+    three = _units([("106", "district", "12"), *[(f"x{i}", "commune", "106") for i in range(3)]])
+    doc = rollup.evaluate(_tamduong(), code="106", date="2024-12-31", units=three,
+                          status=_status({f"x{i}": "ntm" for i in range(3)}))
+    assert doc["conditions"][1]["met"] is None
+
+
+def test_tamduong_reported_targets_and_ban_bo_by_its_own_code():
+    # seed 003 line 31 (6/9 district criteria), line 39 (18,5 per commune), line 41 (Bản Bo
+    # 16/19 nâng cao criteria): reported values, Bản Bo's under its own code 03424
+    levels = {f"x{i}": "ntm" for i in range(11)} | {"03424": "ntm", "03390": "van_minh"}
+    reported = pd.DataFrame([
+        {"unit_code": "106", "indicator_id": "rollup.district_criteria_met", "value": 6,
+         "as_of": "2024-12-01"},
+        {"unit_code": "106", "indicator_id": "rollup.criteria_per_commune", "value": 18.6,
+         "as_of": "2024-12-01"},
+        {"unit_code": "106", "indicator_id": "rollup.nang_cao_criteria_met", "value": 19,
+         "as_of": "2024-12-01"},  # the district's, not Bản Bo's: not counted
+        {"unit_code": "03424", "indicator_id": "rollup.nang_cao_criteria_met", "value": 15,
+         "as_of": "2024-12-01"}])
+    doc, by_id = _tamduong_doc(levels, reported)
+    assert by_id["district-criteria"]["met"] is True
+    assert by_id["criteria-per-commune"]["met"] is True
+    ban_bo = by_id["ban-bo-nang-cao-criteria"]
+    assert (ban_bo["unit"], ban_bo["value"], ban_bo["met"]) == ("03424", 15, False)
+    assert doc["met"] is False
+    reported.loc[3, "value"] = 16
+    doc, by_id = _tamduong_doc(levels, reported)
+    assert by_id["ban-bo-nang-cao-criteria"]["met"] is True and doc["met"] is True
