@@ -2,8 +2,8 @@
 
 A set has criteria; a criterion has indicators (or ``None`` where no source gives them: shown
 as "not in the catalogue", never guessed); an indicator has a threshold (one, or one per
-region / commune group), a method (``computed`` from layers or ``reported``) and, from
-``data/owners/*.yml``, the departments plans assign it to.
+region / commune group) and a method (``computed`` from layers or ``reported``). Who owns a
+criterion or indicator depends on the unit: :mod:`ntmgeo.owners` (``data/owners/*.yml``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import yaml
 from ._errors import CriterionDataMissing
 from ._resources import share_path
 
-__all__ = ["CriteriaSet", "Criterion", "Indicator", "Threshold", "all_sets", "load_set",
-           "set_for"]
+__all__ = ["CriteriaSet", "Criterion", "Indicator", "Threshold", "all_sets", "default_kind",
+           "load_set", "set_for", "sets_for_level", "table_headings"]
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
         "==": operator.eq}
@@ -60,6 +60,7 @@ class Indicator:
     thresholds: dict[str, Threshold] = field(default_factory=dict)  # by region or group
     compute: str | None = None
     note: dict[str, str] | None = None
+    # Kept for compatibility, always empty: owners depend on the unit (:mod:`ntmgeo.owners`).
     departments: tuple[dict[str, Any], ...] = ()
     # How the indicator is judged, from guidance issued for the set: source, quotes, rule.
     guidance: dict[str, Any] | None = None
@@ -97,6 +98,9 @@ class CriteriaSet:
     zones: tuple[dict[str, Any], ...] = ()
     recognition_conditions: tuple[dict[str, Any], ...] = ()
     path: str = ""
+    # The set in force for its level when no kind is asked for (``level_default: true`` in
+    # the file): the town's set is the đô thị văn minh one, not an NTM set.
+    level_default: bool = False
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -116,8 +120,13 @@ class CriteriaSet:
         for crit in self.criteria:
             if crit.id == criterion_id:
                 return crit
-        msg = "criteria set '{set}' has no criterion '{id}'"
-        raise CriterionDataMissing(msg, set=self.id, id=criterion_id)
+        msg = "criteria set '{set}' has no criterion '{id}' (criteria: {known})"
+        raise CriterionDataMissing(msg, set=self.id, id=criterion_id,
+                                   known=", ".join(c.id for c in self.criteria))
+
+    def has_criterion(self, criterion_id: str) -> bool:
+        """Whether ``criterion_id`` names one of the set's criteria."""
+        return any(c.id == criterion_id for c in self.criteria)
 
     def covers(self, date: dt.date | str) -> bool:
         """Whether the set's period includes ``date``."""
@@ -165,13 +174,11 @@ def _guidance(doc: dict[str, Any] | None, where: str) -> dict[str, Any] | None:
             "rule": rule}
 
 
-def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dict[str, Any]]]]
-           ) -> CriteriaSet:
+def _parse(doc: dict[str, Any], path: Path) -> CriteriaSet:
     where = path.name
     for key in ("id", "level", "kind", "title", "period", "criteria"):
         if key not in doc:
             raise CriterionDataMissing("{where}: missing '{key}'", where=where, key=key)
-    set_owners = owners.get(doc["id"], {})
     criteria, seen = [], set()
     for crit in doc["criteria"]:
         inds = None
@@ -190,8 +197,6 @@ def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dic
                                 if (t := _threshold(v, f"{where}: {iid}/{k}")) is not None},
                     compute=ind.get("compute"), note=ind.get("note"),
                     guidance=_guidance(ind.get("guidance"), f"{where}: {iid}"),
-                    departments=tuple(set_owners.get(iid, [])
-                                      + set_owners.get(f"criterion:{crit['id']}", [])),
                 ))
         criteria.append(Criterion(id=str(crit["id"]), name=crit["name"],
                                   indicators=tuple(inds) if inds is not None else None,
@@ -204,40 +209,35 @@ def _parse(doc: dict[str, Any], path: Path, owners: dict[str, dict[str, list[dic
         source=str(doc.get("source", "")), threshold_scheme=doc.get("threshold_scheme", "single"),
         criteria=tuple(criteria), decisions=tuple(doc.get("decisions") or ()),
         zones=tuple(zones), recognition_conditions=tuple(doc.get("recognition_conditions") or ()),
-        path=str(path),
+        path=str(path), level_default=bool(doc.get("level_default", False)),
     )
-
-
-def _owners(folder: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Owner assignments by set id, then by indicator id (or ``criterion:<id>``)."""
-    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for path in sorted(folder.glob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for assignment in doc.get("assignments", []):
-            per_set = out.setdefault(assignment["criteria_set"], {})
-            entry = {"department": assignment["department"], "plan": doc.get("id", path.stem)}
-            for cid in assignment.get("criteria", []) or []:
-                per_set.setdefault(f"criterion:{cid}", []).append(entry)
-            for iid in assignment.get("indicators", []) or []:
-                per_set.setdefault(str(iid), []).append(entry)
-            for iid in assignment.get("partial", []) or []:
-                per_set.setdefault(str(iid), []).append({**entry, "partial": True})
-    return out
 
 
 @cache
 def _catalogue(folder: str) -> dict[str, CriteriaSet]:
     base = Path(folder)
-    owners = _owners(base.parent / "owners") if (base.parent / "owners").is_dir() else {}
     sets: dict[str, CriteriaSet] = {}
     for path in sorted(base.glob("*.yml")):
+        if path.name.startswith("_"):  # not a set: the catalogue's own data (_tables.yml)
+            continue
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        cset = _parse(doc, path, owners)
+        cset = _parse(doc, path)
         if cset.id in sets:
             raise CriterionDataMissing("{file}: set id '{id}' is used twice", file=path.name,
                                        id=cset.id)
         sets[cset.id] = cset
     return sets
+
+
+@cache
+def table_headings(folder: str | None = None) -> dict[str, frozenset[str]]:
+    """The headings of a units × criteria table's unit-code column (``unit_code``) and of
+    the columns skipped (``skipped``), casefolded: ``data/criteria/_tables.yml``.
+    """
+    path = Path(folder or share_path("data", "criteria")) / "_tables.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {key: frozenset(" ".join(str(h).split()).casefold() for h in doc.get(key) or ())
+            for key in ("unit_code", "skipped")}
 
 
 def all_sets(folder: str | Path | None = None) -> dict[str, CriteriaSet]:
@@ -254,11 +254,45 @@ def load_set(set_id: str, folder: str | Path | None = None) -> CriteriaSet:
     return sets[set_id]
 
 
-def set_for(level: str, date: dt.date | str, *, kind: str = "ntm",
+def default_kind(level: str, folder: str | Path | None = None) -> str:
+    """The kind of set a unit of ``level`` is assessed against when none is named: the kind
+    of the level's set marked ``level_default: true`` in the catalogue, else ``ntm``.
+    """
+    kinds = {s.kind for s in all_sets(folder).values() if s.level == level and s.level_default}
+    if len(kinds) > 1:
+        raise CriterionDataMissing("several default kinds of criteria set for level "
+                                   "'{level}': {kinds}", level=level,
+                                   kinds=", ".join(sorted(kinds)))
+    return kinds.pop() if kinds else "ntm"
+
+
+def sets_for_level(level: str, date: dt.date | str, folder: str | Path | None = None
+                   ) -> list[CriteriaSet]:
+    """Every set in force for units of ``level`` on ``date``, one per kind, the level's
+    default kind first.
+    """
+    first = default_kind(level, folder)
+    kinds = sorted({s.kind for s in all_sets(folder).values() if s.level == level},
+                   key=lambda k: (k != first, k))
+    out = []
+    for kind in kinds:
+        try:
+            out.append(set_for(level, date, kind=kind, folder=folder))
+        except CriterionDataMissing:
+            continue
+    return out
+
+
+def set_for(level: str, date: dt.date | str, *, kind: str | None = None,
             folder: str | Path | None = None) -> CriteriaSet:
-    """The set of ``kind`` for units of ``level`` in force on ``date``."""
-    matches = [s for s in all_sets(folder).values()
-               if s.level == level and s.kind == kind and s.covers(date)]
+    """The set of ``kind`` (default: the level's, :func:`default_kind`) for units of
+    ``level`` in force on ``date``. A set whose sources state no period is taken where no
+    set of a stated period covers the date.
+    """
+    kind = kind or default_kind(level, folder)
+    same = [s for s in all_sets(folder).values() if s.level == level and s.kind == kind]
+    matches = ([s for s in same if s.covers(date)]
+               or [s for s in same if s.period == (None, None)])
     if not matches:
         raise CriterionDataMissing("no '{kind}' criteria set for level '{level}' in force on "
                                    "{date}", kind=kind, level=level, date=_iso(date))

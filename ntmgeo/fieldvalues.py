@@ -1,6 +1,7 @@
 """Values read from input files, converted to a field's type: numbers with a Vietnamese
-decimal comma ("2,5"), dates in Vietnamese order (DD/MM/YYYY), "có"/"không" for true/false,
-lists separated by "|" or ";", and allowed values matched by their code or their labels.
+decimal comma ("2,5"), amounts written the Vietnamese way ("23.198", "1.234,5"), dates in
+Vietnamese order (DD/MM/YYYY), "có"/"không" for true/false, lists separated by "|" or ";", and
+allowed values matched by their code or their labels.
 
 :func:`convert_value` converts one value (or raises ``ValueError``); :func:`bad_value` is the
 message of one that cannot be converted. :mod:`ntmgeo.layers` applies them column by column.
@@ -29,6 +30,12 @@ LIST_SEPARATOR = "|"
 _TRUE = {"true", "1", "yes", "y", "có", "co", "đúng", "x", "t"}
 _FALSE = {"false", "0", "no", "n", "không", "khong", "sai", "f", ""}
 _DATE_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+# An amount as Vietnamese plans write it: a dot (or a space) between groups of three digits, a
+# comma before the decimals. "23.198" is twenty-three thousand one hundred and ninety-eight.
+_AMOUNT_PLAIN = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+_AMOUNT_DOTS = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_AMOUNT_SPACES = re.compile(r"^[+-]?\d{1,3}(?: \d{3})+(?:,\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")  # spaces, no-break and narrow no-break spaces
 
 
 def _fold(text: str) -> str:
@@ -63,6 +70,30 @@ def _to_number(value: Any, *, integer: bool) -> float | int:
         if not number.is_integer():
             raise ValueError
         return int(number)
+    return number
+
+
+def _to_amount(value: Any) -> float:
+    """An amount (million VND in the works layer): a number as it is (an XLSX cell), or text
+    the Vietnamese way: "23.198" is 23198 (the dot separates thousands), "1.234,5" and
+    "1234,5" and "1 234,5" are 1234.5 (the comma is the decimal mark). Anything else ("2.5",
+    "1,234.5", "12.34", "23.198 triệu") is refused rather than guessed: a dot is never a
+    decimal mark here.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError
+    if isinstance(value, str):
+        text = _SPACES.sub(" ", value.strip())
+        if _AMOUNT_DOTS.match(text):
+            text = text.replace(".", "")
+        elif _AMOUNT_SPACES.match(text):
+            text = text.replace(" ", "")
+        elif not _AMOUNT_PLAIN.match(text):
+            raise ValueError
+        value = float(text.replace(",", "."))
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
     return number
 
 
@@ -117,6 +148,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "text": _to_text,
     "integer": lambda v: _to_number(v, integer=True),
     "real": lambda v: _to_number(v, integer=False),
+    "amount": _to_amount,
     "date": _to_date,
     "boolean": _to_bool,
     "list": _to_list,
@@ -130,10 +162,15 @@ _TYPE_WORDS = {
     "date": N_("value {value} is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
     "boolean": N_("value {value} is not true/false (có/không)"),
     "list": N_("value {value} is not a list separated by '|'"),
+    "amount": N_("value {value} is not an amount (a dot between thousands, a comma before the "
+                 "decimals: 23.198 or 1.234,5)"),
 }
 _TYPE_WORDS_BETWEEN = {
     "integer": N_("value {value} is not a whole number between {minimum} and {maximum}"),
     "real": N_("value {value} is not a number between {minimum} and {maximum}"),
+    # an amount has a lower limit only (0 in the works layer)
+    "amount": N_("value {value} is not an amount of {minimum} or more (a dot between "
+                 "thousands, a comma before the decimals: 23.198 or 1.234,5)"),
 }
 
 
@@ -149,7 +186,7 @@ def convert_value(f: Field, value: Any) -> Any:
             out = [_match_allowed(f, v) for v in out]
     elif f.allowed:
         out = _match_allowed(f, out)
-    if f.type in ("integer", "real"):
+    if f.type in ("integer", "real", "amount"):
         if f.minimum is not None and out < f.minimum:
             raise ValueError
         if f.maximum is not None and out > f.maximum:

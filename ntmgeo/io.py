@@ -1,8 +1,10 @@
 """Reading input files into GeoDataFrames: the one place ntmgeo touches foreign files.
 
 Supported: GeoJSON, GeoPackage, shapefile (plain, or zipped), KML, GPX (tracks, routes and
-waypoints) and CSV with coordinates (``lon``/``lat``, ``x``/``y`` with ``--crs``, or a
-``wkt`` column). Every failure becomes an :class:`~ntmgeo._errors.InputError` naming the file:
+waypoints), and tables (CSV, Excel ``.xlsx``, read by :func:`ntmgeo.tables.read_rows`) with
+coordinates (``lon``/``lat`` or ``Kinh độ``/``Vĩ độ``, ``x``/``y`` with ``--crs``, or a ``wkt``
+column), or without any for a layer whose geometry is optional. Every failure becomes an
+:class:`~ntmgeo._errors.InputError` naming the file:
 :func:`_translating` is the one place where the readers' errors (pyogrio/GDAL, the OS, text
 decoding) and GEOS's become ntmgeo's, and where a geometry GEOS cannot build (a line of one
 point, a ring that is too short or not closed) is traced to its feature. That machinery lives
@@ -40,6 +42,8 @@ FORMATS = {
     ".kml": "kml",
     ".gpx": "gpx",
     ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
 }
 
 _LON = ("lon", "lng", "long", "longitude", "kinh_do", "kinhdo")
@@ -190,18 +194,47 @@ def _first_point_times(path: Path, layer: str, count: int) -> list[Any]:
     return [first.get(i) for i in range(count)]
 
 
+_KINDS = {"lon": _LON, "lat": _LAT, "x": _X, "y": _Y, "wkt": _WKT}
+
+
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
-    folded = {c.strip().lower(): c for c in columns}
-    return next((folded[n] for n in names if n in folded), None)
+    """The column named as ``names`` (one of the tuples above) or as its kind's headings in
+    ``layers/_common_fields.yml`` say ("Kinh độ"), compared as field headings are.
+    """
+    from .layers import coordinate_headings, heading_key
+
+    kind = next(k for k, v in _KINDS.items() if v == names)
+    wanted = [*names, *coordinate_headings(kind)]
+    folded = {heading_key(c): c for c in columns}
+    return next((folded[heading_key(n)] for n in wanted if heading_key(n) in folded), None)
+
+
+def _read_table(path: Path, crs: str | None, sheet: str | None = None,
+                require_geometry: bool = True) -> gpd.GeoDataFrame:
+    """A table's rows as features (see :func:`read_features`). ``attrs["rows"]``: the row
+    number of each feature as a spreadsheet shows it; ``attrs["coordinate_columns"]``: the
+    columns the geometry was made of.
+    """
+    from .tables import read_rows
+
+    table = read_rows(path, sheet=sheet)
+    df = pd.DataFrame([values for _n, values in table.rows], columns=table.headers,
+                      dtype=object)
+    if not len(df):
+        df = pd.DataFrame(columns=table.headers, dtype=object)
+    rows = [n for n, _values in table.rows]
+    gdf = _table_geometry(df, path, crs, rows, require_geometry=require_geometry)
+    gdf.attrs["rows"] = rows
+    gdf.attrs["sheet"] = table.sheet
+    return gdf
 
 
 def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        reason = str(exc).splitlines()[0]
-        raise InputError("cannot be read as UTF-8 CSV ({reason})", path=str(path),
-                         reason=reason) from None
+    return _read_table(path, crs)
+
+
+def _table_geometry(df: pd.DataFrame, path: Path, crs: str | None, rows: list[int], *,
+                    require_geometry: bool = True) -> gpd.GeoDataFrame:
     cols = list(df.columns)
     lon, lat = _find(cols, _LON), _find(cols, _LAT)
     x, y = _find(cols, _X), _find(cols, _Y)
@@ -222,19 +255,30 @@ def _read_csv(path: Path, crs: str | None) -> gpd.GeoDataFrame:
                     why = _wkt_problem(text) or Message("not valid WKT")
                     raise GeometryError(why, path=str(path), feature=n, field=wkt) from None
             raise
-        return gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=crs)
+        out = gpd.GeoDataFrame(df.drop(columns=[wkt]), geometry=geoms, crs=crs)
+        out.attrs["coordinate_columns"] = [wkt]
+        return out
+    elif not require_geometry:
+        out = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([None] * len(df), index=df.index),
+                               crs=crs or "EPSG:4326")
+        out.attrs["coordinate_columns"] = []
+        return out
     else:
         msg = "CSV has no coordinate columns (lon/lat, x/y with a CRS given, or wkt)"
         raise InputError(msg, path=str(path), hint="crs")
-    coords = []
-    for n, (xv, yv) in enumerate(zip(xs, ys, strict=True), start=1):
+    geoms = np.empty(len(df), dtype=object)
+    for i, (row, xv, yv) in enumerate(zip(rows, xs, ys, strict=True)):
+        if not require_geometry and not str(xv).strip() and not str(yv).strip():
+            continue  # a row without coordinates: no geometry (optional in the layer)
         try:
-            coords.append((float(str(xv).replace(",", ".")), float(str(yv).replace(",", "."))))
+            geoms[i] = shapely.Point(float(str(xv).replace(",", ".")),
+                                     float(str(yv).replace(",", ".")))
         except ValueError:
-            raise InputError("coordinates {x}, {y} are not numbers", path=str(path),
-                             feature=n, x=repr(xv), y=repr(yv)) from None
-    geoms = shapely.points(coords)
-    return gpd.GeoDataFrame(df, geometry=geoms, crs=crs or default_crs)
+            raise InputError("row {row}: coordinates {x}, {y} are not numbers",
+                             path=str(path), row=row, x=repr(xv), y=repr(yv)) from None
+    out = gpd.GeoDataFrame(df, geometry=geoms, crs=crs or default_crs)
+    out.attrs["coordinate_columns"] = [lon, lat] if lon and lat else [x, y]
+    return out
 
 
 def _shapefile_has_cpg(path: Path, target: str) -> bool:
@@ -296,6 +340,7 @@ def read_features(
     encoding: str | None = None,
     swap_xy: bool = False,
     max_bytes: int | None | bool = True,
+    require_geometry: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read the features of one file, in the CRS the file declares.
 
@@ -304,7 +349,8 @@ def read_features(
     path : path-like
         The input file.
     layer : str, optional
-        Layer inside a multi-layer file (GeoPackage, KML, ZIP with several shapefiles).
+        Layer inside a multi-layer file (GeoPackage, KML, ZIP with several shapefiles), or
+        sheet of an Excel workbook (default: its first non-empty sheet).
     crs : str, optional
         CRS to assume when the file declares none (e.g. a shapefile without ``.prj``, a CSV
         of VN-2000 coordinates). If the file declares one, it must agree.
@@ -320,6 +366,9 @@ def read_features(
         Largest file accepted: ``True`` (default) for ``settings.max_input_bytes`` (imports and
         uploads), ``None`` for no limit (a planner's own files read locally, e.g. national
         greening from a GeoPackage).
+    require_geometry : bool
+        A table (CSV, XLSX) without coordinate columns is refused (default), or, when False,
+        read as features without geometry (for a layer whose geometry is optional).
 
     Returns
     -------
@@ -336,7 +385,10 @@ def read_features(
     fmt = detect_format(path)
     _check_size(path, settings.max_input_bytes if max_bytes is True else max_bytes)
     with _translating(path, fmt):
-        gdf = _read_by_format(path, fmt, layer, crs, encoding)
+        if fmt in ("csv", "xlsx"):
+            gdf = _read_table(path, crs, layer if fmt == "xlsx" else None, require_geometry)
+        else:
+            gdf = _read_by_format(path, fmt, layer, crs, encoding)
         _check_rings(gdf, path)
     gdf = _settle_crs(gdf, path, crs)
     if swap_xy or _looks_swapped(gdf):

@@ -12,6 +12,7 @@ value is converted to its field's type by :mod:`ntmgeo.fieldvalues`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -36,8 +37,11 @@ from ._resources import share_path
 from .codes import fold_many
 from .fieldvalues import bad_value, convert_value, is_blank
 
-__all__ = ["Field", "LayerSchema", "all_schemas", "conform", "convert_value", "load_schema",
-           "validate_all"]
+__all__ = ["EXTRA_FIELD", "Field", "LayerSchema", "all_schemas", "column_map", "conform",
+           "convert_value", "heading_key", "load_schema", "validate_all"]
+
+EXTRA_FIELD = "extra"
+"""The field that keeps, as JSON, an imported table's columns no other field takes."""
 
 
 
@@ -75,6 +79,8 @@ class LayerSchema:
     id_prefix: str | None = None
     description: dict[str, str] | None = None
     profiles: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    geometry_optional: bool = False
+    """Features may have no geometry (``geometry.optional`` in the schema)."""
 
     def field(self, name: str) -> Field:
         """Return the field called ``name``."""
@@ -155,24 +161,7 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
         raise LayerSchemaError("{where}: {path}: {reason}", where=where, path=path,
                                reason=err.message)
     _check_semantics(doc, where)
-    fields = tuple(
-        Field(
-            name=f["name"],
-            shp_name=f["shp_name"],
-            type=f["type"],
-            label=f["label"],
-            required=f.get("required", False),
-            unit=f.get("unit"),
-            allowed=tuple(a["value"] for a in f["allowed"]) if f.get("allowed") else None,
-            allowed_labels={a["value"]: a["label"] for a in f.get("allowed", [])},
-            aliases=tuple(f.get("aliases", ())),
-            minimum=f.get("min"),
-            maximum=f.get("max"),
-            description=f.get("description"),
-            match=f.get("match", "exact"),
-        )
-        for f in doc["fields"]
-    )
+    fields = tuple(_field_from_doc(f) for f in doc["fields"])
     return LayerSchema(
         name=doc["name"],
         title=doc["title"],
@@ -186,7 +175,42 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
         description=doc.get("description"),
         profiles={k: {"fields": tuple(v["fields"]), "required": tuple(v["required"])}
                   for k, v in doc.get("profiles", {}).items()},
+        geometry_optional=doc["geometry"].get("optional", False),
     )
+
+
+def _field_from_doc(f: dict[str, Any]) -> Field:
+    return Field(
+        name=f["name"], shp_name=f["shp_name"], type=f["type"], label=f["label"],
+        required=f.get("required", False), unit=f.get("unit"),
+        allowed=tuple(a["value"] for a in f["allowed"]) if f.get("allowed") else None,
+        allowed_labels={a["value"]: a["label"] for a in f.get("allowed", [])},
+        aliases=tuple(f.get("aliases", ())), minimum=f.get("min"), maximum=f.get("max"),
+        description=f.get("description"), match=f.get("match", "exact"),
+    )
+
+
+@cache
+def common_fields() -> tuple[Field, ...]:
+    """The fields every shipped layer has after its own (``layers/_common_fields.yml``)."""
+    doc = _read_yaml(_schema_dir() / "_common_fields.yml")
+    return tuple(_field_from_doc(f) for f in doc["fields"])
+
+
+def coordinate_headings(kind: str) -> tuple[str, ...]:
+    """The headings of a table's coordinate column ``kind`` (lon, lat, x, y, wkt) listed in
+    ``layers/_common_fields.yml`` (Vietnamese ones: "Kinh độ", "Vĩ độ").
+    """
+    doc = _read_yaml(_schema_dir() / "_common_fields.yml")
+    return tuple((doc.get("coordinates") or {}).get(kind) or ())
+
+
+def _with_common_fields(schema: LayerSchema) -> LayerSchema:
+    names = {f.name for f in schema.fields}
+    shp = {f.shp_name.lower() for f in schema.fields}
+    added = tuple(f for f in common_fields()
+                  if f.name not in names and f.shp_name.lower() not in shp)
+    return replace(schema, fields=schema.fields + added) if added else schema
 
 
 def _read_yaml(path: Path) -> Any:
@@ -206,7 +230,7 @@ def load_schema(name: str) -> LayerSchema:
         known = ", ".join(s for s in layer_names())
         raise LayerSchemaError("unknown layer '{name}' (layers: {known})", name=name,
                                known=known)
-    schema = parse_schema(_read_yaml(path), where=path.name)
+    schema = _with_common_fields(parse_schema(_read_yaml(path), where=path.name))
     if schema.name != name:
         msg = "{file}: declares name '{declared}', expected '{name}'"
         raise LayerSchemaError(msg, file=path.name, declared=schema.name, name=name)
@@ -232,19 +256,50 @@ def validate_all() -> list[str]:
 # Conforming input features to a schema
 
 
-def _fold(text: str) -> str:
-    return text.strip().lower()
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
-def column_map(schema: LayerSchema, columns: list[str]) -> dict[str, str]:
-    """Map input column names to schema field names (by name, shapefile name or alias)."""
+def heading_key(text: str) -> str:
+    """A column heading as it is compared: Unicode NFC, case-folded, punctuation and
+    underscores as spaces, spaces collapsed. Diacritics count (``Mã`` is not ``Ma``), so
+    ``"Kinh phí (triệu đồng)"``, ``"KINH PHÍ - TRIỆU ĐỒNG"`` and ``"kinh_phí_triệu_đồng"``
+    are one heading.
+
+    >>> heading_key("  Kinh phí (triệu  đồng) ") == heading_key("kinh_phí_triệu_đồng")
+    True
+    """
+    folded = unicodedata.normalize("NFC", str(text)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+def field_keys(f: Field) -> tuple[str, ...]:
+    """What a column heading may be to match ``f``: its name, shapefile name, aliases and
+    labels, as :func:`heading_key` folds them.
+    """
+    keys = (f.name, f.shp_name, *f.aliases, *f.label.values())
+    return tuple(dict.fromkeys(heading_key(k) for k in keys))
+
+
+def column_map(schema: LayerSchema, columns: list[str],
+               explicit: dict[str, str] | None = None) -> dict[str, str]:
+    """Map input column names to schema field names: ``explicit`` first (heading → field),
+    then by name, shapefile name, alias or label (:func:`field_keys`); a field takes the
+    first column that names it.
+    """
     wanted: dict[str, str] = {}
     for f in schema.fields:
-        for key in (f.name, f.shp_name, *f.aliases):
-            wanted.setdefault(_fold(key), f.name)
+        for key in field_keys(f):
+            wanted.setdefault(key, f.name)
     mapping: dict[str, str] = {}
+    by_key = {heading_key(k): v for k, v in (explicit or {}).items()}
     for col in columns:
-        target = wanted.get(_fold(str(col)))
+        target = by_key.get(heading_key(str(col)))
+        if target is not None and target not in mapping.values():
+            mapping[col] = target
+    for col in columns:
+        if col in mapping:
+            continue
+        target = wanted.get(heading_key(str(col)))
         if target is not None and target not in mapping.values():
             mapping[col] = target
     return mapping
@@ -257,6 +312,8 @@ def _describe(schema: LayerSchema, row: pd.Series, label: Any) -> str:
 
 def _check_geometry(schema: LayerSchema, geom: Any) -> Message | None:
     """Return why ``geom`` cannot be stored in the layer, or None when it can."""
+    if schema.geometry_optional and (geom is None or geom.is_empty):
+        return None
     if geom is None:
         return Message("has no geometry")
     if geom.is_empty:
@@ -282,12 +339,15 @@ def _check_bounds(geom: Any) -> Message | None:
 
 def _to_storage_geometry(schema: LayerSchema, geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     arr = shapely.force_2d(np.asarray(geoms.values, dtype=object))
+    if schema.geometry_optional:  # no geometry, and an empty one, are stored as none
+        arr = np.array([None if g is None or g.is_empty else g for g in arr], dtype=object)
     if schema.storage_type == "MULTIPOLYGON":
-        arr = np.array([shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in arr],
-                       dtype=object)
+        arr = np.array([shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon"
+                        else g for g in arr], dtype=object)
     elif schema.storage_type == "MULTILINESTRING":
         arr = np.array(
-            [shapely.MultiLineString([g]) if g.geom_type == "LineString" else g for g in arr],
+            [shapely.MultiLineString([g]) if g is not None and g.geom_type == "LineString"
+             else g for g in arr],
             dtype=object,
         )
     return gpd.GeoSeries(arr, index=geoms.index, crs=geoms.crs)
@@ -299,6 +359,8 @@ def conform(
     *,
     source: str = "<input>",
     defaults: dict[str, Any] | None = None,
+    rows: list[int] | None = None,
+    headings: dict[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Check ``gdf`` against ``schema`` and return it in canonical form.
 
@@ -312,6 +374,12 @@ def conform(
         Name of the input, used in error messages.
     defaults : dict, optional
         Values for fields the input lacks (e.g. ``{"source_file": "track.gpx"}``).
+    rows : list of int, optional
+        For a table: each feature's row number as a spreadsheet shows it; an error then
+        names the row and the column (its heading in ``headings``, field → heading) instead of
+        the feature and the field.
+    headings : dict, optional
+        The input's heading of each field (for ``rows``' messages).
 
     Returns
     -------
@@ -349,12 +417,20 @@ def conform(
     problems.extend(_geometry_problems(schema, gdf.geometry))
     if problems:
         position, field_name, message, kind = min(problems, key=lambda p: p[0])
-        label = _describe(schema, table.iloc[position], position + 1)
+        if rows is not None:
+            row = rows[position]
+            if kind == "geometry":
+                raise GeometryError("row {row}: {reason}", path=source, row=row,
+                                    reason=message)
+            column = (headings or {}).get(field_name or "", field_name)
+            raise InputError("row {row}, column '{column}': {reason}", path=source, row=row,
+                             column=column, reason=message)
         error = GeometryError if kind == "geometry" else InputError
+        label = _describe(schema, table.iloc[position], position + 1)
         raise error(message, path=source, feature=label, field=field_name)
     result = gpd.GeoDataFrame(out, geometry=_to_storage_geometry(schema, gdf.geometry),
                               crs=schema.storage_crs)
-    result = _merge_or_reject_duplicates(schema, result, source)
+    result = _merge_or_reject_duplicates(schema, result, source, rows)
     return result.reset_index(drop=True)
 
 
@@ -415,7 +491,8 @@ def _geometry_problems(schema: LayerSchema, geoms: gpd.GeoSeries
     bounds = shapely.bounds(arr)
     outside = ok & ~invalid & ((bounds[:, 0] < lo_x) | (bounds[:, 2] > hi_x)
                                | (bounds[:, 1] < lo_y) | (bounds[:, 3] > hi_y))
-    bad = np.flatnonzero(missing | empty | wrong | invalid | outside)
+    absent = (missing | empty) & (not schema.geometry_optional)
+    bad = np.flatnonzero(absent | wrong | invalid | outside)
     if not bad.size:
         return []
     first = int(bad[0])
@@ -448,7 +525,7 @@ def identity_keys(schema: LayerSchema, frame: pd.DataFrame) -> list[tuple[str, .
 
 
 def _merge_or_reject_duplicates(
-    schema: LayerSchema, gdf: gpd.GeoDataFrame, source: str
+    schema: LayerSchema, gdf: gpd.GeoDataFrame, source: str, rows: list[int] | None = None
 ) -> gpd.GeoDataFrame:
     key_series = pd.Series(identity_keys(schema, gdf), index=gdf.index)
     dupes = key_series[key_series.duplicated(keep=False)]
@@ -461,6 +538,11 @@ def _merge_or_reject_duplicates(
         idxs = list(group.index)
         first = idxs[0]
         ident = ", ".join(f"{k}={gdf.at[first, k]}" for k in schema.identity)  # as written
+        if not schema.merge_parts and rows is not None:  # a table: its rows as shown
+            raise DuplicateIdentityError("duplicate identity ({identity}): rows {a} and {b}",
+                                         path=source, identity=ident,
+                                         a=rows[position[first] - 1],
+                                         b=rows[position[idxs[1]] - 1])
         if not schema.merge_parts:
             msg = "duplicate identity ({identity}): features {a} and {b}"
             raise DuplicateIdentityError(msg, path=source, feature=position[idxs[1]],

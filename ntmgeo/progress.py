@@ -1,9 +1,10 @@
-"""Progress over time and deadlines: tree-lined km by month, indicators met by quarter, and
-the works overdue against the plan's dates as of a day.
+"""Progress over time and deadlines: tree-lined km by month, indicators met by quarter, the
+works overdue against the plan's dates as of a day, and the recognition dossier deadlines of
+the plans (``data/calendars``, kind ``dossier``) that apply to the store's units.
 
 Every figure is the status or greening of that date, from the same functions the CLI prints
 (history is kept: surveys and reported values are dated records, never overwritten).
-:func:`from_store` gathers the three into the progress document: ``ntmgeo progress`` prints
+:func:`from_store` gathers the four into the progress document: ``ntmgeo progress`` prints
 it and the criteria workbook (:func:`ntmgeo.report.write`) carries it as its "Tiến độ" sheet.
 """
 
@@ -12,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import calendar as calendar_mod
 from . import greening as greening_mod
 from . import status as status_mod
 from ._errors import CriterionDataMissing
 from .snapshot import ensure
 from .store import StoreReader
 
-__all__ = ["from_store", "greening_by_month", "indicators_by_quarter", "overdue",
-           "period_ends"]
+__all__ = ["dossier_deadlines", "from_store", "greening_by_month", "indicators_by_quarter",
+           "overdue", "period_ends"]
 
 
 def _day(value: str | dt.date) -> dt.date:
@@ -111,12 +113,24 @@ def overdue(store: StoreReader, *, as_of: str) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: (-i["days_late"], i["kind"], str(i["id"])))
 
 
+def dossier_deadlines(store: StoreReader, *, as_of: str,
+                      calendars: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The recognition dossier deadlines (``data/calendars``, kind ``dossier``) of the plans
+    that apply to the store's units, by date, with the days left on ``as_of`` (negative:
+    passed) and the seed line each comes from.
+    """
+    store = ensure(store)
+    cals = calendar_mod.load() if calendars is None else calendars
+    return calendar_mod.deadlines(cals, store.read_layer("admin_units"), as_of)
+
+
 def from_store(store: StoreReader, as_of: str | None = None, *,
                since: str | None = None) -> dict[str, Any]:
     """The progress document of ``store`` on ``as_of`` (default: the store's latest reported
     date, as ``ntmgeo status``): ``greening_by_month`` up to the date,
     ``indicators_by_quarter`` from ``since`` (default: a year before) to the date, and the
-    works ``overdue`` on it. ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`; the
+    works ``overdue`` on it, and the ``deadlines`` of the recognition dossiers
+    (:func:`dossier_deadlines`). ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`; the
     statuses and greenings of every period share one, so each layer is read once.
     """
     store = ensure(store)
@@ -125,4 +139,5 @@ def from_store(store: StoreReader, as_of: str | None = None, *,
     return {"as_of": day,
             "greening_by_month": greening_by_month(store, until=day),
             "indicators_by_quarter": indicators_by_quarter(store, start=start, until=day),
-            "overdue": overdue(store, as_of=day)}
+            "overdue": overdue(store, as_of=day),
+            "deadlines": dossier_deadlines(store, as_of=day)}

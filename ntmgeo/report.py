@@ -457,7 +457,13 @@ def _commune_sheets(wb: Workbook, doc: dict[str, Any], lang: str | None = None) 
     head = _sheet_title(ws, lines, len(cols))
     _header(ws, head, cols, (9, 18, 16, 12, 40, 16, 13, 50))
     summary = [_commune_summary(e, lang) for e in doc["communes"]]
-    _body(ws, head + 1, summary, cols, None, lang)
+    end_summary = _body(ws, head + 1, summary, cols, None, lang)
+    mean = (doc.get("summary") or {}).get("criteria_met_mean")
+    if mean is not None:  # from recorded criteria (Tam Đường's "18,5 tiêu chí/xã")
+        _notes(ws, end_summary + 1, [_t(
+            "Average criteria met: {mean} per commune ({n}/{total} communes with a count)",
+            lang, mean=_number(mean, lang), n=doc["summary"]["criteria_counted"],
+            total=doc["summary"]["communes"])], len(cols))
     used = {ws.title.lower()}
     all_rows = commune_rows(doc, lang)
     code_col, level_col, number, name_col, result_col, note_col = (
@@ -478,6 +484,14 @@ def _commune_sheets(wb: Workbook, doc: dict[str, Any], lang: str | None = None) 
         shead = _sheet_title(sheet, title, len(ccols))
         _header(sheet, shead, ccols, (6, 44, 18, 40))
         end = _body(sheet, shead + 1, rows, ccols, result_col, lang)
+        # Counts under other sets (nâng cao…) from recorded criteria.
+        others = [_t("{set}: criteria met {count}", lang, set=o["criteria_set"],
+                     count=(f"{o['criteria_met']}/{o['criteria_total']}"
+                            if o["criteria_met"] is not None else unknown))
+                  for o in entry.get("other_sets") or [] if "recorded" in o]
+        if others:
+            _notes(sheet, end + 1, others, len(ccols))
+            end += len(others)
         if entry.get("note"):
             _notes(sheet, end + 1, [_t("Note: {note}", lang, note=entry["note"])], len(ccols))
 

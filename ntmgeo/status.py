@@ -13,10 +13,12 @@ from typing import Any
 import pandas as pd
 
 from . import criteria as criteria_mod
+from . import criteria_records as crit_records
 from . import i18n
+from . import owners as owners_mod
 from . import rollup as rollup_mod
 from . import units as units_mod
-from ._errors import CriterionDataMissing
+from ._errors import CriterionDataMissing, InputError
 from .computed import ComputedValue, compute_all
 from .criteria import CriteriaSet, Indicator
 from .snapshot import ensure
@@ -24,7 +26,7 @@ from .store import Store, StoreReader
 from .values import json_clean
 
 __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
-           "record_value", "rollups"]
+           "record_criterion", "record_value", "report", "rollups", "units_document"]
 
 
 # The disagreements' notes: each is one English template with named fields (its msgid in the
@@ -68,8 +70,7 @@ def _indicator_doc(ind: Indicator, reported: pd.Series | None,
         "id": ind.id, "name": ind.name,
         "threshold": threshold.as_dict() if threshold else None,
         "method": ind.method,
-        "departments": [{**d["department"], "plan": d["plan"], "partial": d.get("partial", False)}
-                        for d in ind.departments],
+        "departments": [],  # the unit's owners: owners.attach (from_store)
     }
     if computed is not None and (computed.value is not None or computed.met is not None):
         met = computed.met if computed.met is not None else (
@@ -133,6 +134,7 @@ def evaluate(
     reported: pd.DataFrame,
     summary: dict[str, Any] | None = None,
     computed: dict[str, ComputedValue] | None = None,
+    criteria_records: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Status document of one unit under one criteria set on ``as_of``.
 
@@ -140,16 +142,25 @@ def evaluate(
     the layers where a computed value exists, else as reported. The summary gives the counts
     this yields; beside them ``table``, the counts from the reported values alone (the
     document's table as printed), and ``reported``, the document's own summary; every
-    disagreement is listed.
+    disagreement is listed. ``criteria_records`` (the unit's ``reported_criteria`` rows for
+    this set) decide a criterion its indicators do not: one without indicators in the
+    catalogue, or one whose indicators are not all known.
     """
     latest = _latest(reported, as_of)
+    recs = (crit_records.latest(criteria_records, as_of) if criteria_records is not None
+            else pd.DataFrame())
+    recorded = {str(r["criterion_id"]): r for _, r in recs.iterrows()
+                if r["criteria_set"] == cset.id}
     computed = computed or {}
     crit_docs: list[dict[str, Any]] = []
     disagreements: list[dict[str, Any]] = []
     for crit in cset.criteria:
+        rec = recorded.get(crit.id)
         if crit.indicators is None:
             crit_docs.append({"id": crit.id, "name": crit.name, "met": None, "indicators": None,
                               "note": crit.note or _both("not in the catalogue")})
+            if rec is not None:
+                crit_docs[-1].update(_recorded(rec))
             continue
         ind_docs = []
         for ind in crit.indicators:
@@ -160,6 +171,8 @@ def evaluate(
         crit_docs.append({"id": crit.id, "name": crit.name,
                           "met": _all_met([d["met"] for d in ind_docs]),
                           "indicators": ind_docs})
+        if rec is not None and crit_docs[-1]["met"] is None:
+            crit_docs[-1].update(_recorded(rec))
     inds = [d for c in crit_docs for d in (c["indicators"] or [])]
     counts = {
         "indicators_met": sum(d["met"] is True for d in inds),
@@ -177,7 +190,8 @@ def evaluate(
     }
     if computed:
         # The same figures from the reported values alone: the document's table as printed.
-        table = evaluate(cset, unit=unit, as_of=as_of, reported=reported)["summary"]
+        table = evaluate(cset, unit=unit, as_of=as_of, reported=reported,
+                         criteria_records=criteria_records)["summary"]
         summary_doc["table"] = {k: table[k] for k in (*counts, "indicators_unmet",
                                                       "criteria_unmet")}
     if summary is not None:
@@ -194,6 +208,12 @@ def evaluate(
         "criteria": crit_docs,
         "summary": summary_doc,
     }
+
+
+def _recorded(rec: pd.Series) -> dict[str, Any]:
+    """A criterion's fields from its latest ``reported_criteria`` record."""
+    return {"met": json_clean(rec["met"]), "source": "recorded", "as_of": json_clean(rec["as_of"]),
+            "record_source": json_clean(rec["source"]), "value_text": json_clean(rec["value_text"])}
 
 
 def _summary_disagreements(counts: dict[str, int], summary: dict[str, Any],
@@ -274,7 +294,7 @@ def default_as_of(store: StoreReader, level: str | None = None) -> str:
     30/6/2025), the last day one was, so that "now" shows the latest status that exists.
     """
     store = ensure(store)
-    dates = [d for t in ("reported_values", "unit_status")
+    dates = [d for t in ("reported_values", "unit_status", "reported_criteria")
              for d in store.read_records(t)["as_of"].dropna().astype(str)]
     dates += list(store.read_layer("surveys")["survey_date"].dropna().astype(str))
     day = max(dates) if dates else dt.date.today().isoformat()
@@ -303,9 +323,15 @@ def from_store(store: StoreReader, *, level: str = "district", unit: str | None 
     units = store.read_layer("admin_units")
     if level == "commune":
         return commune_document(store, units, as_of=as_of, code=unit)
+    if unit is None and len(units_mod.valid_on(units, as_of, level=level)) > 1 \
+            and level in _LISTED_LEVELS:
+        return units_document(store, units, level=level, as_of=as_of)
     row = _pick_unit(units, level, as_of, unit)
     cset = criteria_mod.set_for(level, as_of)
     code, valid_from = str(row["code"]), str(row["valid_from"])
+    recs = store.read_records("reported_criteria")
+    recs = recs[(recs["unit_code"].astype(str) == code)
+                & (recs["unit_valid_from"].astype(str) == valid_from)]
     rep = store.read_records("reported_values")
     rep = rep[(rep["unit_code"] == code) & (rep["unit_valid_from"].astype(str) == valid_from)
               & (rep["criteria_set"] == cset.id)]
@@ -320,9 +346,72 @@ def from_store(store: StoreReader, *, level: str = "district", unit: str | None 
     if computed is None:
         computed = compute_all(store, cset, as_of, unit=code) if source == "all" else {}
     doc = evaluate(cset, unit=_unit_doc(row), as_of=as_of, reported=rep, summary=summary,
-                   computed=computed)
+                   computed=computed, criteria_records=recs)
+    others = _other_set_counts(recs, level=level, as_of=as_of, code=code,
+                               valid_from=valid_from, main=cset.id)
+    if others:  # only where criteria of another set (nâng cao…) are recorded
+        doc["other_sets"] = others
+    owners_mod.attach(doc, units)
     doc["recognition"] = rollups(store, level=level, code=code, as_of=as_of, units=units)
     return doc
+
+
+# Levels whose units are listed, one row each, when no --unit is given and several are valid.
+_LISTED_LEVELS = ("village", "town")
+
+
+def _set_counts(cset: CriteriaSet, latest: pd.DataFrame, *, code: str, valid_from: str,
+                status: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A unit's count under one set: met, total, unmet and unknown ids, latest record date."""
+    crits = crit_records.unit_criteria(cset, latest, code=code, valid_from=valid_from,
+                                       status=status)
+    dates = [c["as_of"] for c in crits if c["source"] == "recorded" and c["as_of"]]
+    return {"criteria_set": cset.id, "kind": cset.kind,
+            "criteria_met": crit_records.count_met(cset, latest, code=code,
+                                                   valid_from=valid_from, status=status),
+            "criteria_total": len(cset.criteria),
+            "unmet": [c["id"] for c in crits if c["met"] is False],
+            "unknown": [c["id"] for c in crits if c["met"] is None],
+            "recorded": sum(c["source"] == "recorded" for c in crits),
+            "as_of": max(dates) if dates else None}
+
+
+def _other_set_counts(recs: pd.DataFrame, *, level: str, as_of: str, code: str,
+                      valid_from: str, main: str) -> list[dict[str, Any]]:
+    """Counts under the level's other sets (nâng cao…) that the unit has records for."""
+    latest = crit_records.latest(recs, as_of)
+    if latest.empty:
+        return []
+    return [_set_counts(s, latest, code=code, valid_from=valid_from)
+            for s in criteria_mod.sets_for_level(level, as_of)
+            if s.id != main and (latest["criteria_set"] == s.id).any()]
+
+
+def units_document(store: StoreReader, units: pd.DataFrame, *, level: str, as_of: str
+                   ) -> dict[str, Any]:
+    """Every unit of ``level`` valid on ``as_of`` (villages, towns) with its criteria met
+    under each set in force, from the recorded criteria.
+    """
+    store = ensure(store)
+    valid = units_mod.valid_on(units, as_of, level=level).sort_values("code")
+    sets = criteria_mod.sets_for_level(level, as_of)
+    if not sets:
+        criteria_mod.set_for(level, as_of)  # raises: no set for the level
+    latest = crit_records.latest(store.read_records("reported_criteria"), as_of)
+    entries = []
+    for _, row in valid.iterrows():
+        code, valid_from = str(row["code"]), str(row["valid_from"])
+        counts = [_set_counts(s, latest, code=code, valid_from=valid_from) for s in sets]
+        entries.append({"code": code, "name": row["name"],
+                        "valid_from": json_clean(row["valid_from"]), "sets": counts})
+    main = [e["sets"][0]["criteria_met"] for e in entries]
+    return {"level": level, "as_of": as_of,
+            "criteria_set": {"id": sets[0].id, "title": sets[0].title},
+            "units": entries,
+            "summary": {"units": len(entries),
+                        "criteria_met_mean": crit_records.mean_met(main),
+                        "counted": sum(m is not None for m in main),
+                        "no_data": sum(m is None for m in main)}}
 
 
 def rollups(store: StoreReader, *, level: str, code: str, as_of: str,
@@ -334,8 +423,9 @@ def rollups(store: StoreReader, *, level: str, code: str, as_of: str,
     units = store.read_layer("admin_units") if units is None else units
     status = store.read_records("unit_status")
     reported = store.read_records("reported_values")
+    criteria = store.read_records("reported_criteria")
     return [rollup_mod.evaluate(doc, code=code, date=as_of, units=units, status=status,
-                                reported=reported)
+                                reported=reported, criteria=criteria)
             for doc in rollup_mod.rollups_for(level, code, as_of)]
 
 
@@ -349,8 +439,10 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
         raise CriterionDataMissing("no commune {code} valid on {as_of}" if code
                                    else "no commune valid on {as_of}", code=code, as_of=as_of)
     cset = criteria_mod.set_for("commune", as_of)
+    sets = criteria_mod.sets_for_level("commune", as_of)
     status = store.read_records("unit_status")
     status = status[status["as_of"].astype(str) <= as_of]
+    latest_recs = crit_records.latest(store.read_records("reported_criteria"), as_of)
     docs = []
     for _, row in communes.sort_values("code").iterrows():
         mine = status[(status["unit_code"] == row["code"])
@@ -358,16 +450,79 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
         own = mine[mine["criteria_set"] == cset.id].sort_values("as_of", kind="stable")
         other = mine[mine["criteria_set"] != cset.id]
         latest = own.iloc[-1] if not own.empty else None
-        docs.append(_commune_entry(cset, row, latest, other))
+        entry = _commune_entry(cset, row, latest, other)
+        if not latest_recs.empty:
+            _with_records(entry, sets, cset, latest_recs, row, latest, other)
+        docs.append(entry)
     ntm = sum(d["level"] in ("ntm", "ntm_nang_cao", "ntm_kieu_mau") for d in docs)
+    summary: dict[str, Any] = {
+        "communes": len(docs), "ntm_or_above": ntm,
+        "no_data": sum(d["level"] is None for d in docs),
+        "ntm_nang_cao_or_above": sum(d["level"] in ("ntm_nang_cao", "ntm_kieu_mau")
+                                     for d in docs)}
+    if not latest_recs.empty and (latest_recs["criteria_set"] == cset.id).any():
+        # The average number of criteria met per commune (Tam Đường's "18,5 tiêu chí/xã",
+        # seed 003 line 39), over the communes with a count.
+        counts = [d["criteria_met"] for d in docs]
+        summary["criteria_met_mean"] = crit_records.mean_met(counts)
+        summary["criteria_counted"] = sum(c is not None for c in counts)
     return {"level": "commune", "as_of": as_of,
             "criteria_set": {"id": cset.id, "title": cset.title},
-            "communes": docs,
-            "summary": {"communes": len(docs), "ntm_or_above": ntm,
-                        "no_data": sum(d["level"] is None for d in docs),
-                        "ntm_nang_cao_or_above": sum(d["level"] in ("ntm_nang_cao",
-                                                                    "ntm_kieu_mau")
-                                                     for d in docs)}}
+            "communes": docs, "summary": summary}
+
+
+def _with_records(entry: dict[str, Any], sets: list[CriteriaSet], cset: CriteriaSet,
+                  latest_recs: pd.DataFrame, row: pd.Series, status_row: pd.Series | None,
+                  other: pd.DataFrame) -> None:
+    """A commune's entry with its recorded criteria: per criterion (a record decides, else
+    the status row), its count under each set recorded, and the level all the criteria of a
+    set reach where the status says less. Unchanged where the commune has no record.
+    """
+    code, valid_from = str(row["code"]), str(row["valid_from"])
+    recorded = latest_recs[(latest_recs["unit_code"] == code)
+                           & (latest_recs["unit_valid_from"] == valid_from)]
+    if recorded.empty:
+        return
+    status = status_row.to_dict() if status_row is not None else None
+    statuses = {cset.id: status} if status is not None else {}
+    for sid, rows in other.groupby("criteria_set"):
+        statuses[str(sid)] = rows.sort_values("as_of", kind="stable").iloc[-1].to_dict()
+    if (recorded["criteria_set"] == cset.id).any():
+        crits = crit_records.unit_criteria(cset, recorded, code=code, valid_from=valid_from,
+                                           status=status)
+        entry["criteria"] = [
+            {"id": c.id, "name": c.name, "met": m["met"], "source": m["source"],
+             "as_of": m["as_of"], "record_source": m["record_source"],
+             "indicators": None if c.indicators is None else len(c.indicators),
+             "threshold": None, "note": c.note or _both("not in the catalogue")}
+            for c, m in zip(cset.criteria, crits, strict=True)]
+        entry["criteria_met"] = crit_records.count_met(cset, recorded, code=code,
+                                                       valid_from=valid_from, status=status)
+        entry["criteria_unknown"] = [m["id"] for m in crits if m["met"] is None]
+        dates = [m["as_of"] for m in crits if m["source"] == "recorded"]
+        entry["as_of"] = max([entry["as_of"] or "", *dates]) or None
+    for other_set in sets:
+        if other_set.id == cset.id or not (recorded["criteria_set"] == other_set.id).any():
+            continue
+        srow = statuses.get(other_set.id)
+        counts = _set_counts(other_set, recorded, code=code, valid_from=valid_from,
+                             status=srow)
+        kept = [o for o in entry["other_sets"] if o["criteria_set"] != other_set.id]
+        entry["other_sets"] = [*kept, {
+            "criteria_set": other_set.id, "criteria_met": counts["criteria_met"],
+            "criteria_total": counts["criteria_total"], "unmet": counts["unmet"],
+            "unknown": counts["unknown"], "recorded": counts["recorded"],
+            "target": json_clean(srow["target"]) if srow else None,
+            "as_of": max(filter(None, [counts["as_of"], json_clean(srow["as_of"]) if srow
+                                       else None])),
+            "note": json_clean(srow["note"]) if srow else None}]
+    reached = crit_records.complete_kinds(sets, recorded, code=code, valid_from=valid_from,
+                                          statuses=statuses)
+    rank = rollup_mod.LEVEL_RANK
+    best = max(reached, key=lambda k: rank.get(k, 0), default=None)
+    if best is not None and rank.get(best, 0) > rank.get(entry["level"] or "", -1):
+        entry["level"] = best
+        entry["level_basis"] = "criteria"
 
 
 def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
@@ -403,48 +558,157 @@ def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
     return entry
 
 
-def department_items(doc: dict[str, Any], department: str) -> dict[str, Any]:
-    """The unmet indicators of a status document that ``department`` owns (name matched
-    case-insensitively in Vietnamese or English), with their deadlines; and the unmet
-    indicators no plan assigns to anyone.
+def department_items(doc: dict[str, Any], department: str, *,
+                     units: pd.DataFrame | None = None) -> dict[str, Any]:
+    """What ``department`` owns and is not met in a status document of any level (a unit's:
+    its unmet indicators by deadline; the communes': per commune, the criteria it owns and
+    those unmet), and what no plan assigns: :func:`ntmgeo.owners.department_items`.
+    ``units``: the store's ``admin_units``, for a document of several units.
     """
-    wanted = department.strip().casefold()
-    mine, unowned = [], []
-    for crit in doc["criteria"]:
-        for ind in crit["indicators"] or []:
-            if ind["met"] is not False:
-                continue
-            item = {"id": ind["id"], "name": ind["name"], "value_text": ind.get("value_text"),
-                    "deadline": ind.get("deadline"), "deadline_text": ind.get("deadline_text"),
-                    "departments": ind["departments"]}
-            if not ind["departments"]:
-                unowned.append(item)
-            elif any(wanted in (d.get("vi", "") + " | " + d.get("en", "")).casefold()
-                     for d in ind["departments"]):
-                mine.append(item)
-    mine.sort(key=lambda i: (i["deadline"] or "9999", i["id"]))
-    return {"department": department, "as_of": doc["as_of"], "unit": doc["unit"],
-            "unmet": mine, "unmet_without_owner": unowned}
+    return owners_mod.department_items(doc, department, units=units)
 
 
 _MET_WORDS = {"đạt": True, "dat": True, "met": True, "yes": True, "có": True,
               "chưa đạt": False, "chua dat": False, "unmet": False, "no": False,
               "không đạt": False}
+_VERDICTS = " / ".join(_MET_WORDS)
+
+
+def _unit_on(units: pd.DataFrame, unit_code: str, date: str) -> pd.Series:
+    valid = units_mod.valid_on(units, date)
+    valid = valid[valid["code"].astype(str) == str(unit_code)]
+    if valid.empty:
+        raise CriterionDataMissing("no unit {code} valid on {date}", code=unit_code, date=date)
+    return valid.iloc[0]
+
+
+def _set_of(level: str, date: str, set_id: str | None, code: str) -> CriteriaSet:
+    """The set a record goes to: ``set_id`` (which must be for the unit's level), or the
+    level's set in force on ``date``.
+    """
+    if set_id is None:
+        return criteria_mod.set_for(level, date)
+    cset = criteria_mod.load_set(set_id)
+    if cset.level != level:
+        known = ", ".join(s.id for s in criteria_mod.all_sets().values() if s.level == level)
+        raise CriterionDataMissing("unit {code} is a {level}: criteria set '{set}' is for "
+                                   "level '{set_level}' (sets for its level: {known})",
+                                   code=code, level=level, set=set_id, set_level=cset.level,
+                                   known=known or "-")
+    return cset
+
+
+def report(store: Store, unit_code: str, item_id: str, value: str, *, date: str,
+           source: str, note: str | None = None, deadline: str | None = None,
+           set_id: str | None = None) -> dict:
+    """Record VALUE for ``item_id`` of a unit: an indicator's value (``reported_values``,
+    :func:`record_value`) or a criterion met / unmet (``reported_criteria``,
+    :func:`record_criterion`), whichever the id names in the set (``set_id``, default the
+    set in force for the unit's level).
+    """
+    row = _unit_on(store.read_layer("admin_units"), unit_code, date)
+    cset = _set_of(row["level"], date, set_id, str(unit_code))
+    if any(i.id == item_id for i in cset.indicators):
+        return {"kind": "indicator",
+                **record_value(store, unit_code, item_id, value, date=date, source=source,
+                               note=note, deadline=deadline, set_id=cset.id)}
+    if cset.has_criterion(item_id):
+        return {"kind": "criterion",
+                **record_criterion(store, unit_code, item_id, value, date=date,
+                                   source=source, note=note, set_id=cset.id)}
+    raise CriterionDataMissing(
+        "unit {code}: criteria set '{set}' has no criterion or indicator '{id}' (criteria: "
+        "{criteria}; indicators: {indicators})", code=unit_code, set=cset.id, id=item_id,
+        criteria=", ".join(c.id for c in cset.criteria),
+        indicators=", ".join(i.id for i in cset.indicators) or "-")
+
+
+def _verdict(value: str) -> bool | None:
+    return _MET_WORDS.get(" ".join(value.split()).casefold())
+
+
+def criterion_record(cset: CriteriaSet, row: pd.Series, criterion_id: str, value: str, *,
+                     date: str, source: str, note: str | None = None) -> dict[str, Any]:
+    """The ``reported_criteria`` row saying a unit's criterion is met or unmet (pure)."""
+    crit = cset.criterion(criterion_id)
+    met = _verdict(value)
+    if met is None:
+        raise CriterionDataMissing("unit {code}, criterion {id}: '{value}' is not a verdict "
+                                   "({words})", code=str(row["code"]), id=crit.id,
+                                   value=value, words=_VERDICTS)
+    return {"unit_code": str(row["code"]), "unit_valid_from": str(row["valid_from"]),
+            "criteria_set": cset.id, "criterion_id": crit.id, "met": met,
+            "value_text": value.strip(), "as_of": date, "source": source, "note": note}
+
+
+def record_criterion(store: Store, unit_code: str, criterion_id: str, value: str, *, date: str,
+                     source: str, note: str | None = None, set_id: str | None = None) -> dict:
+    """Record a criterion of a unit met or unmet ("đạt" / "chưa đạt" / "met" / "unmet"), as a
+    new dated record in ``reported_criteria`` (history is kept).
+    """
+    row = _unit_on(store.read_layer("admin_units"), unit_code, date)
+    cset = _set_of(row["level"], date, set_id, str(unit_code))
+    record = criterion_record(cset, row, criterion_id, value, date=date, source=source,
+                              note=note)
+    store.add_records("reported_criteria", [record])
+    return record
+
+
+def record_criteria_table(store: Store, table: Any, *, criteria_set: str | None, date: str,
+                          source: str) -> list[dict[str, Any]]:
+    """Record a table of units × criteria (a :class:`ntmgeo.tables.Table`: a column naming
+    the unit by code, a column per criterion id, cells đạt / chưa đạt; empty cells skipped),
+    all or nothing. A bad cell is named by row and column.
+    """
+    units = store.read_layer("admin_units")
+    words = criteria_mod.table_headings()
+    fold = {h: " ".join(h.split()).casefold() for h in table.headers}
+    code_col = next((h for h in table.headers if fold[h] in words["unit_code"]), None)
+    where = str(getattr(table, "path", "")) or "table"
+    if code_col is None:
+        raise InputError("{file}: no column naming the unit's code ({known})", file=where,
+                         known=", ".join(sorted(words["unit_code"])))
+    records = []
+    for number, cells in table.rows:
+        code = (cells.get(code_col) or "").strip()
+        if not code:
+            raise InputError("{file}, row {row}: no unit code in column '{column}'",
+                             file=where, row=number, column=code_col)
+        try:
+            row = _unit_on(units, code, date)
+            cset = _set_of(row["level"], date, criteria_set, code)
+        except CriterionDataMissing as exc:
+            raise InputError("{file}, row {row}, column '{column}': {reason}", file=where,
+                             row=number, column=code_col, reason=str(exc)) from None
+        for header in table.headers:
+            text = (cells.get(header) or "").strip()
+            if header == code_col or not text or fold[header] in words["skipped"]:
+                continue
+            if not cset.has_criterion(header.strip()):
+                raise InputError("{file}, row {row}, column '{column}': criteria set '{set}' "
+                                 "has no criterion '{column}' (criteria: {known})", file=where,
+                                 row=number, column=header, set=cset.id,
+                                 known=", ".join(c.id for c in cset.criteria))
+            if _verdict(text) is None:
+                raise InputError("{file}, row {row}, column '{column}': '{value}' is not a "
+                                 "verdict ({words})", file=where, row=number, column=header,
+                                 value=text, words=_VERDICTS)
+            records.append(criterion_record(cset, row, header.strip(), text, date=date,
+                                            source=source))
+    if records:
+        store.add_records("reported_criteria", records)
+    return records
 
 
 def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *, date: str,
-                 source: str, note: str | None = None, deadline: str | None = None) -> dict:
+                 source: str, note: str | None = None, deadline: str | None = None,
+                 set_id: str | None = None) -> dict:
     """Record a reported value for an indicator of a unit, as a new dated record (history is
     kept: nothing is overwritten). ``value`` is a number in the threshold's unit, or a
     verdict ("đạt" / "chưa đạt"); met follows from a numeric threshold where there is one.
     """
-    units = store.read_layer("admin_units")
-    valid = units_mod.valid_on(units, date)
-    valid = valid[valid["code"] == str(unit_code)]
-    if valid.empty:
-        raise CriterionDataMissing("no unit {code} valid on {date}", code=unit_code, date=date)
-    row = valid.iloc[0]
-    cset = criteria_mod.set_for(row["level"], date)
+    row = _unit_on(store.read_layer("admin_units"), unit_code, date)
+    cset = _set_of(row["level"], date, set_id, str(unit_code))
     ind = cset.indicator(indicator_id)
     text = value.strip()
     number, met = None, _MET_WORDS.get(text.casefold())

@@ -38,8 +38,9 @@ import pandas as pd
 import shapely
 import shapely.affinity
 import yaml
-from shapely import LineString, MultiPolygon, Point, Polygon
-from shapely.ops import polygonize, substring
+from _tiling import as_multi, check, check_tiling, lines_of, polygons_of, repair_communes
+from shapely import LineString, Point, Polygon
+from shapely.ops import substring
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "data" / "damrong" / "sources"
@@ -139,34 +140,6 @@ def to_ll(geoms):
     return list(gpd.GeoSeries(list(geoms), crs=CRS_M).to_crs(CRS_LL).values)
 
 
-def polygons_of(geom):
-    if geom.is_empty:
-        return []
-    if isinstance(geom, Polygon):
-        return [geom]
-    return [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)]
-
-
-def lines_of(geom):
-    if geom.is_empty:
-        return []
-    if isinstance(geom, LineString):
-        return [geom]
-    out = []
-    for g in getattr(geom, "geoms", []):
-        out.extend(lines_of(g))
-    return out
-
-
-def as_multi(geom):
-    return geom if isinstance(geom, MultiPolygon) else MultiPolygon(polygons_of(geom))
-
-
-def check(cond, msg):
-    if not cond:
-        raise SystemExit(f"CHECK FAILED: {msg}")
-
-
 def point_at(road: LineString, chainage: float, lateral: float = 0.0) -> Point:
     """Point at `chainage` metres along `road`, `lateral` metres to its left (negative: right)."""
     chainage = min(max(chainage, 0.0), road.length)
@@ -193,92 +166,8 @@ def max_turn_deg(line: LineString) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# 1. admin units
-
-def repair_communes(old: gpd.GeoDataFrame):
-    """Make the 8 old communes tile: returns {code: Polygon in EPSG:5899} and figures."""
-    codes = list(old["code"])
-    geoms = list(old.geometry)
-    n = len(geoms)
-    fig = {"before": {c: g.area for c, g in zip(codes, geoms, strict=True)}}
-
-    overlap_pairs = {}
-    for i in range(n):
-        for j in range(i + 1, n):
-            a = geoms[i].intersection(geoms[j]).area
-            if a > 0:
-                overlap_pairs[(codes[i], codes[j])] = a
-    union = shapely.union_all(geoms)
-    holes = [Polygon(r) for p in polygons_of(union) for r in p.interiors]
-    fig["overlap_pairs"] = overlap_pairs
-    fig["overlap_total"] = sum(overlap_pairs.values())
-    fig["gaps"] = sorted(h.area for h in holes)
-    fig["coverage_valid_before"] = bool(shapely.coverage_is_valid(geoms))
-
-    # Node every commune boundary against every other and cut the plane into faces: each face is
-    # covered by 0 (an interior gap: a hole of the union), 1, or several communes (an overlap).
-    noded = shapely.union_all([g.boundary for g in geoms])
-    faces = sorted(polygonize(lines_of(noded)), key=lambda f: (f.bounds, f.area))
-    owner = []
-    kinds = {"single": 0, "overlap": [], "gap": []}
-    for f in faces:
-        rp = f.point_on_surface()
-        cover = [i for i in range(n) if geoms[i].contains(rp)]
-        if len(cover) == 1:
-            owner.append(cover[0])
-            kinds["single"] += 1
-        elif len(cover) > 1:
-            # Rule: an overlap goes to the commune with the lower GSO code (codes are sorted).
-            owner.append(min(cover))
-            kinds["overlap"].append((f.area, [codes[i] for i in cover], codes[min(cover)]))
-        else:
-            owner.append(None)
-    # Rule: an interior gap goes to the neighbour sharing the longest boundary with it
-    # (measured against the communes as they stand after the overlaps were assigned;
-    # ties -> lower code). Gaps touching only other gaps would wait; none do here.
-    pending = [k for k, o in enumerate(owner) if o is None]
-    while pending:
-        parts = {i: shapely.union_all([faces[k] for k, o in enumerate(owner) if o == i])
-                 for i in range(n)}
-        progressed = False
-        for k in list(pending):
-            shared = [(faces[k].boundary.intersection(parts[i].boundary).length, -i)
-                      for i in range(n)]
-            best_len, neg_i = max(shared)
-            if best_len <= 0:
-                continue
-            owner[k] = -neg_i
-            kinds["gap"].append((faces[k].area, codes[-neg_i], best_len))
-            pending.remove(k)
-            progressed = True
-        check(progressed, "an interior gap touches no commune")
-
-    repaired = {}
-    for i, c in enumerate(codes):
-        mine = [faces[k] for k, o in enumerate(owner) if o == i]
-        g = shapely.coverage_union_all(mine)
-        g = shapely.normalize(g)
-        check(isinstance(g, Polygon), f"{c}: repaired commune is not one polygon ({g.geom_type})")
-        check(len(g.interiors) == 0, f"{c}: repaired commune has holes")
-        repaired[c] = g
-    fig["faces"] = kinds
-    fig["after"] = {c: g.area for c, g in repaired.items()}
-    return repaired, fig
-
-
-def check_tiling(geoms, label, tol_m2=1.0):
-    """Pairwise overlap area (< tol, EPSG:5899 metres) and no interior hole in the union."""
-    geoms = list(geoms)
-    tot = 0.0
-    for i in range(len(geoms)):
-        for j in range(i + 1, len(geoms)):
-            tot += geoms[i].intersection(geoms[j]).area
-    union = shapely.union_all(geoms)
-    nholes = sum(len(p.interiors) for p in polygons_of(union))
-    check(tot < tol_m2, f"{label}: pairwise overlaps {tot:.3f} m2")
-    check(nholes == 0, f"{label}: union has {nholes} interior holes")
-    return tot, nholes, union
-
+# 1. admin units: repair_communes and check_tiling are in scripts/_tiling.py (shared with
+# scripts/build_samples.py)
 
 # --------------------------------------------------------------------------------------------
 # 2. roads (drawn)

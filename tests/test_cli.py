@@ -293,3 +293,98 @@ def test_targets_name_the_units_the_store_lacks_in_words(capsys, sample_db, monk
     code, out, _ = run(capsys, "--lang", "en", "targets", "--db", str(sample_db), "--unit", "68",
                        "--level", "province")
     assert "only 8 of 111 communes" in out and "only 1 of 12 districts" in out
+
+
+def test_report_table_records_a_workbook_of_communes_by_criteria(capsys, sample_db, tmp_path):
+    """`ntmgeo report-table`: an XLSX of communes × criteria (headings in Vietnamese), all or
+    nothing; the counts then show in `status --level commune` and `table` (XLSX).
+    """
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã xã", "Tên xã", "11", "2"])
+    ws.append(["24856", "Đạ Long", "Đạt", "đạt"])
+    ws.append(["24874", "Liêng Srônh", "Chưa đạt", ""])
+    path = tmp_path / "tieu_chi.xlsx"
+    wb.save(path)
+    code, out, _ = run(capsys, "report-table", str(path), "--db", str(sample_db), "--date",
+                       "2024-06-30", "--source", "Biểu tổng hợp")
+    assert code == 0 and "3" in out
+    code, out, _ = run(capsys, "status", "--level", "commune", "--db", str(sample_db),
+                       "--as-of", "2024-07-01")
+    assert code == 0 and "19/19" in out and "18/19" in out and "18,50" in out
+    xlsx = tmp_path / "t.xlsx"
+    code, _, _ = run(capsys, "table", "--db", str(sample_db), "--level", "commune",
+                     "--as-of", "2024-07-01", "--format", "xlsx", "--out", str(xlsx))
+    assert code == 0
+    cells = [c for row in openpyxl.load_workbook(xlsx).worksheets[0].iter_rows(values_only=True)
+             for c in row if c]
+    assert "19/19" in cells and any("18,5" in str(c) for c in cells)
+    # a bad cell: one line naming row and column, nothing stored
+    ws.append(["24889", "Đạ K'Nàng", "chắc đạt", ""])
+    wb.save(path)
+    before = store_fingerprint(sample_db)
+    code, _, err = run(capsys, "report-table", str(path), "--db", str(sample_db), "--date",
+                       "2024-07-31", "--source", "x")
+    assert code != 0 and "4" in err and "'11'" in err
+    assert store_fingerprint(sample_db) == before
+
+
+# ------------------------------------------------------------------ tables (XLSX, CSV)
+
+
+def _status_xlsx(path, rows):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã xã", "Tên xã", "Tính đến ngày", "Mức đạt", "Kinh phí"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def units_db(tmp_path, capsys):
+    path = tmp_path / "u.gpkg"
+    assert run(capsys, "init", path, "--province", "67")[0] == 0
+    units = write_geojson(tmp_path / "units.geojson", [
+        {"type": "Feature", "properties": {"code": "24700", "level": "commune",
+                                           "name": "Đắk Song", "valid_from": "2008-01-01"},
+         "geometry": {"type": "Polygon", "coordinates": _square()}}])
+    assert run(capsys, "import", "admin_units", units, "--db", path)[0] == 0
+    return path
+
+
+def test_import_a_status_table(units_db, tmp_path, capsys):
+    table = _status_xlsx(tmp_path / "trạng thái.xlsx",
+                         [["24700", "Đắk Song", "31/12/2024", "Đạt chuẩn NTM", 12]])
+    before = store_fingerprint(units_db)
+    code, out, err = run(capsys, "import", "unit_status", table, "--db", units_db)
+    assert code == 3 and err.count("\n") == 1
+    assert "cột 'Kinh phí' không khớp trường nào của 'unit_status'" in err
+    assert store_fingerprint(units_db) == before
+    code, out, err = run(capsys, "import", "unit_status", table, "--db", units_db,
+                         "--map", "Kinh phí=note")
+    assert code == 0, err
+    assert "Đã nhập 1 dòng vào bảng bản ghi 'unit_status' từ trạng thái.xlsx" in out
+    code, out, _ = run(capsys, "--lang", "en", "status", "--db", units_db, "--level", "commune",
+                       "--json")
+    assert code == 0 and '"ntm"' in out
+
+
+def test_import_a_bad_status_row(units_db, tmp_path, capsys):
+    table = _status_xlsx(tmp_path / "tt.xlsx", [["24700", "Đắk Song", "31/12/2024", "NTM", 1],
+                                                ["24700", "Đắk Song", "ngày mai", "NTM", 2]])
+    before = store_fingerprint(units_db)
+    code, _, err = run(capsys, "import", "unit_status", table, "--db", units_db,
+                       "--map", "Kinh phí=note")
+    assert code == 3 and err.count("\n") == 1
+    assert "tt.xlsx[Sheet]: dòng 3, cột 'Tính đến ngày': giá trị 'ngày mai'" in err
+    assert store_fingerprint(units_db) == before
+    assert run(capsys, "import", "unit_status", table, "--db", units_db, "--map", "Kinh phí")[0] \
+        == 2
+    code, _, err = run(capsys, "import", "unit_status", table, "--db", units_db, "--replace")
+    assert code == 3 and "giữ lịch sử" in err

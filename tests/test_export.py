@@ -146,7 +146,8 @@ class TestShapefileZip:
                 assert f"{layer}{ext}" in names
         assert {"data_dictionary.csv", "data_dictionary.html"} <= names
         assert set(result["layers"]) == set(SHAPEFILES)
-        assert result["skipped"] == ["green_areas"]  # empty layers are left out, and said so
+        # empty layers are left out, and said so (the sample has no works)
+        assert result["skipped"] == ["green_areas", "works"]
         assert result["crs"] == "EPSG:5899" and result["verified"] is True
 
     def test_cpg_says_utf8(self, shp_zip):

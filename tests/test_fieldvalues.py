@@ -52,3 +52,34 @@ def test_integer_refuses_fraction_and_names_why() -> None:
     with pytest.raises(ValueError):
         convert_value(f, "2,5")
     assert bad_value(f, "2,5").msgid == "value {value} is not a whole number"
+
+
+# ------------------------------------------------------------------------- amounts
+@pytest.mark.parametrize(("value", "expected"), [
+    ("23.198", 23198.0), ("1.234,5", 1234.5), ("1234,5", 1234.5), ("1 234,5", 1234.5),
+    ("1\u00a0234,5", 1234.5), ("1.234.567", 1234567.0), ("7", 7.0), (" 11.873 ", 11873.0),
+    (23198, 23198.0), (1234.5, 1234.5)])
+def test_amount_reads_the_vietnamese_way_and_xlsx_numbers(value, expected) -> None:
+    # "23.198 triệu đồng" in a plan is 23,198 million VND (seed 003 line 303: 28.113 =
+    # 23.198 + 4.915), so the dot separates thousands
+    assert convert_value(_field("amount"), value) == expected
+
+
+@pytest.mark.parametrize("value", ["2.5", "12.34", "1,234.5", "1.23.456", "1 23",
+                                   "23.198 triệu", "abc", True])
+def test_amount_refuses_what_it_would_have_to_guess(value) -> None:
+    f = _field("amount")
+    with pytest.raises(ValueError):
+        convert_value(f, value)
+    assert "23.198" in bad_value(f, value).msgid
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from([0, 1, 2, 3]))
+def test_an_amount_written_the_vietnamese_way_reads_back(cents: int, digits: int) -> None:
+    from ntmgeo.i18n import number
+
+    value = cents / 10**digits
+    text = number(value, digits, "vi")  # "1.234,5": dots between thousands, decimal comma
+    assert convert_value(_field("amount"), text) == pytest.approx(value, abs=10**-digits / 2)
+    spaced = text.replace(".", " ")  # "1 234,5"
+    assert convert_value(_field("amount"), spaced) == pytest.approx(value, abs=10**-digits / 2)

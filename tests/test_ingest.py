@@ -92,3 +92,40 @@ def test_the_import_command_in_json_and_english(store, tmp_path, capsys):
         tmp_path / "t.geojson", {"survey_id": ["t1"], "survey_date": ["2024-03-01"]},
         [LineString([(X0 + 1000, Y0 - 5), (X0 + 1500, Y0 - 5)])])), "--db", str(store.path)]) == 0
     assert "Every survey feature runs beside a stored road." in capsys.readouterr().out
+
+
+# Tables and the columns no field takes (see also tests/test_tables.py)
+
+
+def test_a_csv_with_vietnamese_headings_semicolons_and_lon_lat(store, tmp_path):
+    path = tmp_path / "cong trinh.csv"
+    path.write_bytes("Mã công trình;Tên công trình;Loại công trình;Tình trạng;Kinh độ;Vĩ độ\n"
+                     "c1;Chợ xã;Chợ;Hoàn thành;108,1;12,1\n".encode("utf-8-sig"))
+    assert ingest.import_file(store, "sites", path).count == 1
+    site = store.read_layer("sites").iloc[0]
+    assert (site["site_id"], site["site_type"], site["status"]) == ("c1", "market", "completed")
+    assert (site.geometry.x, site.geometry.y) == pytest.approx((108.1, 12.1))
+
+
+def test_a_geometry_file_says_which_columns_it_left_aside_or_keeps_them(store, tmp_path):
+    columns = {"site_id": ["b"], "name": ["Bến xe"], "site_type": ["bus_station"],
+               "status": ["planned"], "kinh_phi_trieu_dong": [23198]}
+    path = _write(tmp_path / "sites.geojson", columns, [Point(X0, Y0)])
+    result = ingest.import_file(store, "sites", path)
+    assert result.ignored == ("kinh_phi_trieu_dong",)
+    assert store.read_layer("sites")["extra"].isna().all()
+    columns["site_id"] = ["c"]
+    path = _write(tmp_path / "more.geojson", columns, [Point(X0, Y0)])
+    assert ingest.import_file(store, "sites", path, extra=True).ignored == ()
+    assert json.loads(store.read_layer("sites")["extra"].iloc[-1]) == \
+        {"kinh_phi_trieu_dong": "23198"}
+
+
+def test_a_store_made_before_extra_gets_its_column(tmp_path):
+    import sqlite3
+
+    store = GpkgStore.create(tmp_path / "old.gpkg", prov_code="68")
+    with sqlite3.connect(store.path) as con:
+        con.execute('ALTER TABLE "sites" DROP COLUMN "extra"')
+    reopened = GpkgStore.open(store.path)
+    assert "extra" in reopened.read_layer("sites").columns

@@ -23,7 +23,7 @@ def _doc(name: str) -> dict:
 class TestSchemas:
     def test_every_shipped_schema_is_valid(self):
         assert layers.validate_all() == ["admin_units", "green_areas", "roads", "sites",
-                                         "surveys"]
+                                         "surveys", "works"]
 
     def test_shapefile_names_are_unique_ascii_and_short(self):
         for schema in layers.all_schemas():

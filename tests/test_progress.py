@@ -64,7 +64,34 @@ def test_progress_command(sample_db, capsys):
     import json
 
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"as_of", "greening_by_month", "indicators_by_quarter", "overdue"}
+    assert set(doc) == {"as_of", "greening_by_month", "indicators_by_quarter", "overdue",
+                        "deadlines"}
+
+
+def test_progress_shows_the_dossier_deadlines(sample_db, capsys):
+    # Đam Rông's plan: communes' dossiers before 30/10/2024 (seed 000 line 33), the
+    # district's before 30/11/2024 (line 45); the lines before them unchanged
+    assert main(["progress", "--db", str(sample_db), "--as-of", "2024-11-15", "--json"]) == 0
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    assert [(d["date"], d["days_left"], d["source"]) for d in doc["deadlines"]] == [
+        ("2024-10-30", -16, "seed 000, line 33"), ("2024-11-30", 15, "seed 000, line 45")]
+    assert main(["progress", "--db", str(sample_db), "--as-of", "2024-11-15"]) == 0
+    text = capsys.readouterr().out
+    head, _, tail = text.partition("Thời hạn hồ sơ đề nghị công nhận:")
+    assert "Công trình, chỉ tiêu quá hạn tại ngày 2024-11-15:" in head
+    assert "  30/10/2024 Hồ sơ đề nghị công nhận xã đạt chuẩn nông thôn mới, nông thôn mới " \
+           "nâng cao — Đam Rông (674): đã quá 16 ngày (seed 000, line 33)" in tail
+    assert "30/11/2024" in tail and "còn 15 ngày" in tail
+
+
+def test_no_deadline_where_no_plan_gives_one(tmp_path):
+    from ntmgeo.store import open_store as open_
+
+    db = tmp_path / "e.gpkg"
+    assert main(["init", str(db), "--province", "67"]) == 0
+    assert progress.dossier_deadlines(open_(db), as_of="2024-11-15") == []
 
 
 def test_the_criteria_workbook_carries_a_progress_sheet(sample_db, tmp_path, capsys):

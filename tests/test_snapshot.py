@@ -17,7 +17,7 @@ from ntmgeo.store import open_store
 
 from geodata import CountingStore
 
-LAYERS = {"admin_units", "roads", "surveys", "sites", "green_areas"}
+LAYERS = {"admin_units", "roads", "surveys", "sites", "green_areas", "works"}
 
 BUILDERS = {
     "district status": lambda s: status.from_store(s, level="district"),

@@ -54,7 +54,8 @@ class MapParts:
 
 # Overlay groups, in drawing order (later ones on top), and the message naming each.
 GROUPS = (("district", "layer_district"), ("communes", "layer_communes"),
-          ("roads", "layer_roads"), ("gaps", "layer_gaps"), ("stretches", "layer_stretches"))
+          ("roads", "layer_roads"), ("gaps", "layer_gaps"), ("stretches", "layer_stretches"),
+          ("works", "layer_works"))
 
 
 def build(*, bounds: list[list[float]] | None, tile_url: str, tile_attribution: str,

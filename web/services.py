@@ -382,6 +382,7 @@ class DataService:
             lambda: self.layer_geojson("roads", simplify_m=simplify_roads_m,
                                        filters={"road_class": "ĐH"}),
             lambda: self.layer_geojson("sites"),
+            lambda: self.layer_geojson("works"),
         ]
         for job in jobs:
             try:
@@ -399,6 +400,8 @@ class DataService:
             "unit": self.district_code,
             "greening_threshold": self.greening_threshold(as_of),
             "labels": self.labels(lang),
+            # The works register's legend is shown only for a store that holds works.
+            "has_works": "works" in self.layer_names() and not self.layer("works").empty,
         }
 
     def bounds(self, as_of: str) -> list[list[float]] | None:
@@ -434,9 +437,12 @@ class DataService:
 
     @staticmethod
     def labels(lang: str) -> dict[str, dict[str, str]]:
-        """Labels of coded values (site type and status, road class, NTM level) in ``lang``."""
+        """Labels of coded values (site type and status, works' status and funding source,
+        road class, NTM level) in ``lang``.
+        """
         out: dict[str, dict[str, str]] = {}
         for layer, fld in (("sites", "site_type"), ("sites", "status"),
+                           ("works", "status"), ("works", "funding"),
                            ("roads", "road_class"), ("roads", "surface"),
                            ("admin_units", "level")):
             f = load_schema(layer).field(fld)

@@ -9,8 +9,10 @@ Modules: :mod:`~ntmgeo.cli._group` (the group ``cli`` and the command classes th
 :mod:`~ntmgeo.cli.options` (``--db``, ``--json``, ``--as-of``, declared once, and the date
 check), the commands (:mod:`~ntmgeo.cli.project`: init, import, report, info, user,
 serve; :mod:`~ntmgeo.cli.assess`: status, targets, progress, coverage, greening;
-:mod:`~ntmgeo.cli.outputs`: export, table; :mod:`~ntmgeo.cli.catalogue`: layers, criteria),
-and :mod:`~ntmgeo.cli.render`, the only one that prints tables. :func:`main` is the console
+:mod:`~ntmgeo.cli.outputs`: export, table; :mod:`~ntmgeo.cli.calendar`: due, which prints
+its own lines; :mod:`~ntmgeo.cli.catalogue`: layers, criteria;
+:mod:`~ntmgeo.cli.works`: works, which prints its own tables),
+and :mod:`~ntmgeo.cli.render`, which prints the other commands' tables. :func:`main` is the console
 entry point (``ntmgeo``; also ``python -m ntmgeo.cli``).
 """
 
@@ -27,6 +29,7 @@ from ..i18n import describe_error, gettext, t
 from . import render
 from ._group import cli
 from .assess import coverage, greening, progress, status, targets
+from .calendar import due
 from .catalogue import (
     criteria_group,
     criteria_list,
@@ -38,6 +41,7 @@ from .catalogue import (
 )
 from .outputs import export, table
 from .project import import_, info, init, report_value, serve, user_add, user_group, user_list
+from .works import works
 
 __all__ = [
     "cli",
@@ -45,6 +49,7 @@ __all__ = [
     "criteria_group",
     "criteria_list",
     "criteria_show",
+    "due",
     "error_line",
     "export",
     "greening",
@@ -65,6 +70,7 @@ __all__ = [
     "user_add",
     "user_group",
     "user_list",
+    "works",
 ]
 
 

@@ -24,8 +24,8 @@ from .options import as_of_option, check_date, db_option, json_option
 # ----------------------------------------------------------------------------------- status
 @cli.command()
 @db_option()
-@click.option("--level", type=click.Choice(["district", "commune"]), default="district",
-              show_default=True)
+@click.option("--level", type=click.Choice(["district", "commune", "village", "town"]),
+              default="district", show_default=True)
 @click.option("--unit", default=None, help="Unit code, where several are valid.")
 @as_of_option(help="Date (YYYY-MM-DD); default: the store's latest reported date.")
 @click.option("--source", type=click.Choice(["all", "reported"]), default="all",
@@ -44,9 +44,8 @@ def status(db: Path, level: str, unit: str | None, as_of: str | None, source: st
         as_of = check_date(as_of)
     doc = status_mod.from_store(store, level=level, unit=unit, as_of=as_of, source=source)
     if department is not None:
-        if level != "district":
-            raise click.UsageError(t("usage_department"))
-        items = status_mod.department_items(doc, department)
+        items = status_mod.department_items(doc, department,
+                                            units=store.read_layer("admin_units"))
         if as_json:
             render.echo_json(items)
         else:
@@ -56,6 +55,8 @@ def status(db: Path, level: str, unit: str | None, as_of: str | None, source: st
         render.echo_json(doc)
     elif level == "commune":
         render.print_communes(doc)
+    elif "units" in doc:  # several villages or towns, no --unit: one row each
+        render.print_units(doc)
     else:
         render.print_district(doc)
 

@@ -12,8 +12,9 @@ import click
 
 from .. import datasets, ingest, layers, settings
 from .. import status as status_mod
+from .._errors import LayerSchemaError
 from ..i18n import t
-from ..store import open_store
+from ..store import RECORD_TABLES, open_store
 from ..store.gpkg import GpkgStore
 from . import render
 from ._group import cli
@@ -51,67 +52,147 @@ def init(path: Path, sample: str | None, prov_code: str | None, title: str, forc
 
 # ----------------------------------------------------------------------------------- import
 @cli.command("import")
-@click.argument("layer")
+@click.argument("layer", metavar="NAME")
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option()
 @click.option("--replace", is_flag=True, help="Replace the layer's whole content with FILE's.")
 @click.option("--crs", default=None, help="CRS of FILE when it declares none (EPSG:XXXX).")
-@click.option("--layer", "file_layer", default=None,
-              help="Layer inside FILE (GeoPackage, KML, ZIP with several shapefiles).")
+@click.option("--layer", "--sheet", "file_layer", default=None,
+              help="Layer inside FILE (GeoPackage, KML, ZIP with several shapefiles), or sheet "
+                   "of a workbook (default: its first non-empty sheet).")
 @click.option("--encoding", type=click.Choice(["utf-8", "cp1258", "tcvn3"]), default=None,
               help="Text encoding of a shapefile without .cpg (default: detected).")
 @click.option("--swap-xy", is_flag=True,
               help="X is the northing (surveyors' convention): swap the axes.")
 @click.option("--date", default=None, help="Survey date for features that carry none.")
+@click.option("--extra", is_flag=True,
+              help="Keep the columns no field takes, as JSON in the field 'extra' (default: "
+                   "such a column of a table is refused by name).")
+@click.option("--map", "mappings", multiple=True, metavar="HEADING=FIELD",
+              help="Read the column HEADING as FIELD (repeatable), e.g. --map "
+                   "\"Cost=amount_million_vnd\".")
 @click.option("--user", default="", help="Who imports (recorded with the import).")
 @json_option(help="Print the result as JSON.")
 def import_(layer: str, file: Path, db: Path, replace: bool, crs: str | None,
             file_layer: str | None, encoding: str | None, swap_xy: bool, date: str | None,
-            user: str, as_json: bool) -> None:
-    """Validate FILE against LAYER's schema and add its features to the store.
+            extra: bool, mappings: tuple[str, ...], user: str, as_json: bool) -> None:
+    """Validate FILE against NAME (a layer, or a record table) and add it to the store.
 
-    All or nothing: a bad feature stops the import and the store is left as it was.
+    FILE is a geometry file (GeoJSON, GeoPackage, shapefile, KML, GPX) or a table (XLSX; CSV
+    in UTF-8 or Windows-1258, separated by commas, semicolons or tabs). Its columns are
+    matched to the fields by name, label or alias, in Vietnamese too ("Tên công trình",
+    "Tình trạng", "Mã xã"; see the layer's schema and data/record_tables.yml), ignoring case
+    and punctuation. A table's points come from lon/lat ("Kinh độ"/"Vĩ độ") or x/y columns; a
+    table without coordinates fits only a layer whose geometry is optional.
+
+    A column no field takes is refused by name, unless --extra keeps it or --map names its
+    field. A record table (unit_status, reported_values, reported_criteria…) is imported from
+    a table; its rows are added to the history, never replaced.
+
+    All or nothing: a bad feature or row (named by its row and column) stops the import and
+    the store is left as it was.
     """
     store = open_store(db)
-    layers.load_schema(layer)
+    mapping = _parse_mappings(mappings)
+    if layer not in ingest.importable() and layer not in layers.layer_names():
+        _unknown_target(layer)
     with render.spinner() as progress:
         progress.add_task(t("reading", file=file.name), total=None)
         defaults = {"survey_date": check_date(date)} if date and layer == "surveys" else None
         result = ingest.import_file(store, layer, file, replace=replace, crs=crs,
                                     file_layer=file_layer, defaults=defaults,
                                     user=user or os.environ.get("USER", ""),
-                                    encoding=encoding, swap_xy=swap_xy)
+                                    encoding=encoding, swap_xy=swap_xy, extra=extra,
+                                    mapping=mapping)
+    records = layer in RECORD_TABLES
     if as_json:
         doc = {"layer": layer, "file": str(file), "features": result.count,
                "mode": "replace" if replace else "append"}
         if layer == "surveys":
             doc["beside_no_road"] = result.beside_no_road
+        if result.ignored:
+            doc["ignored_columns"] = list(result.ignored)
         render.echo_json(doc)
         return
-    render.print_import(result, layer=layer, file_name=file.name, replace=replace)
+    if records:
+        render.say(t("imported_records", n=result.count, table=layer, file=file.name),
+                   highlight=False)
+    else:
+        render.print_import(result, layer=layer, file_name=file.name, replace=replace)
+    if result.ignored:
+        render.warn(t("ignored_columns", names=", ".join(result.ignored)), highlight=False)
+
+
+def _parse_mappings(mappings: tuple[str, ...]) -> dict[str, str]:
+    """``--map "HEADING=FIELD"`` options as {heading: field}."""
+    out: dict[str, str] = {}
+    for item in mappings:
+        heading, sep, field = item.rpartition("=")
+        if not sep or not heading.strip() or not field.strip():
+            raise click.BadParameter(t("bad_mapping", value=item), param_hint="--map")
+        out[heading.strip()] = field.strip()
+    return out
+
+
+def _unknown_target(name: str) -> None:
+    raise LayerSchemaError("unknown layer '{name}' (layers: {layers}; record "
+                           "tables: {tables})", name=name, layers=", ".join(layers.layer_names()),
+                           tables=", ".join(ingest.importable()))
 
 
 # ----------------------------------------------------------------------------------- report
 @cli.command("report")
 @click.argument("unit")
-@click.argument("indicator")
+@click.argument("item")
 @click.argument("value")
 @db_option()
 @click.option("--date", required=True, help="Date the value holds for (YYYY-MM-DD).")
 @click.option("--source", required=True, help="Where the value comes from (document, office).")
 @click.option("--note", default=None)
 @click.option("--deadline", default=None, help="Completion deadline (YYYY-MM-DD).")
-def report_value(unit: str, indicator: str, value: str, db: Path, date: str, source: str,
-                 note: str | None, deadline: str | None) -> None:
-    """Record a reported VALUE of INDICATOR for UNIT (a number, or đạt / chưa đạt).
+@click.option("--set", "set_id", default=None,
+              help="Criteria set (default: the set in force for the unit's level), e.g. "
+                   "vn-commune-nang-cao-2021-2025.")
+def report_value(unit: str, item: str, value: str, db: Path, date: str, source: str,
+                 note: str | None, deadline: str | None, set_id: str | None) -> None:
+    """Record VALUE of ITEM for UNIT: an indicator's value (a number, or đạt / chưa đạt), or
+    a criterion met or unmet (đạt / chưa đạt).
 
     A new dated record is added; earlier ones are kept (history).
     """
-    rec = status_mod.record_value(open_store(db), unit, indicator, value,
-                                  date=check_date(date), source=source, note=note,
-                                  deadline=deadline and check_date(deadline))
+    rec = status_mod.report(open_store(db), unit, item, value, date=check_date(date),
+                            source=source, note=note,
+                            deadline=deadline and check_date(deadline), set_id=set_id)
+    if rec["kind"] == "criterion":
+        render.say(t("recorded_criterion", i=rec["criterion_id"], s=rec["criteria_set"],
+                     u=rec["unit_code"], v=rec["value_text"], d=rec["as_of"],
+                     m=render.met_word(rec["met"])), highlight=False)
+        return
     render.say(t("recorded", i=rec["indicator_id"], u=rec["unit_code"], v=rec["value_text"],
                  d=rec["as_of"], m=render.met_word(rec["met"])), highlight=False)
+
+
+@cli.command("report-table")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option()
+@click.option("--date", required=True, help="Date the values hold for (YYYY-MM-DD).")
+@click.option("--source", required=True, help="Where the value comes from (document, office).")
+@click.option("--set", "set_id", default=None,
+              help="Criteria set (default: the set in force for the unit's level), e.g. "
+                   "vn-commune-nang-cao-2021-2025.")
+@click.option("--sheet", default=None, help="Sheet of an XLSX workbook (default: the first).")
+def report_table(file: Path, db: Path, date: str, source: str, set_id: str | None,
+                 sheet: str | None) -> None:
+    """Record a table of units × criteria (XLSX or CSV): a column of unit codes, a column per
+    criterion id, cells đạt / chưa đạt. All or nothing.
+    """
+    from ..tables import read_rows
+
+    table = read_rows(file, sheet=sheet)
+    recs = status_mod.record_criteria_table(open_store(db), table, criteria_set=set_id,
+                                            date=check_date(date), source=source)
+    render.say(t("recorded_table", n=len(recs), u=len({r["unit_code"] for r in recs}),
+                 file=file.name, d=check_date(date)), highlight=False)
 
 
 # ----------------------------------------------------------------------------------- web

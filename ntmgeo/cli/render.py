@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import settings
-from ..i18n import beside_no_road_text, t
+from ..i18n import beside_no_road_text, number, t
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -94,8 +94,12 @@ def print_district(doc: dict[str, Any]) -> None:
     for col in ("threshold", "value", "status", "source"):
         table.add_column(t(col), overflow="fold", ratio=2)
     for crit in doc["criteria"]:
-        table.add_row(f"[bold]{crit['id']}. {crit['name'][lang]}[/]", "", "",
-                      f"[bold]{met_word(crit['met'])}[/]", "")
+        recorded = ""  # a criterion recorded met / unmet (reported_criteria): source, date
+        if crit.get("source") == "recorded":
+            recorded = f"{t('source_recorded')} {crit['as_of']}"
+        table.add_row(f"[bold]{crit['id']}. {crit['name'][lang]}[/]", "",
+                      crit.get("value_text") or "" if recorded else "",
+                      f"[bold]{met_word(crit['met'])}[/]", recorded)
         for ind in crit["indicators"] or []:
             value = ind["value_text"] or ("" if ind["value"] is None else str(ind["value"]))
             threshold = ind["threshold"]["text"] if ind["threshold"] else ""
@@ -125,8 +129,45 @@ def print_district(doc: dict[str, Any]) -> None:
         out.print(t("disagreements"))
         for d in s["disagreements"]:
             out.print(f"  - {d['note'][settings.lang]}", highlight=False)
+    for other in doc.get("other_sets") or []:
+        print_set_count(other)
     for roll in doc.get("recognition") or []:
         print_rollup(roll)
+
+
+def print_set_count(counts: dict[str, Any], name: str = "") -> None:
+    """A unit's count under one more set (nâng cao…): "15/19", unmet and unknown ids."""
+    met = counts["criteria_met"]
+    figure = t("unknown") if met is None else f"{met}/{counts['criteria_total']}"
+    line = t("set_count", set=counts["criteria_set"], n=figure)
+    if counts.get("unmet"):
+        line += " · " + t("set_unmet", ids=", ".join(counts["unmet"]))
+    out.print(f"{name}{line}", highlight=False)
+
+
+def print_units(doc: dict[str, Any]) -> None:
+    """Villages or towns: one row per unit, its criteria met under each set in force."""
+    table = Table()
+    first = doc["units"][0]["sets"] if doc["units"] else []
+    for col in ("code", "unit"):
+        table.add_column(t(col), overflow="fold")
+    for counts in first:
+        table.add_column(counts["criteria_set"], overflow="fold")
+    table.add_column(t("unmet_criteria"), overflow="fold")
+    table.add_column(t("as_of"), overflow="fold")
+    for u in doc["units"]:
+        cells = [f"{c['criteria_met']}/{c['criteria_total']}" if c["criteria_met"] is not None
+                 else "" for c in u["sets"]]
+        main = u["sets"][0] if u["sets"] else {"unmet": [], "as_of": None}
+        table.add_row(u["code"], u["name"], *cells, ", ".join(main["unmet"]),
+                      main["as_of"] or "")
+    out.print(table)
+    s = doc["summary"]
+    if s["criteria_met_mean"] is not None:
+        out.print(t("criteria_mean", mean=number(s["criteria_met_mean"], 2),
+                    n=s["counted"], total=s["units"]))
+    if s["no_data"]:
+        out.print(t("units_no_data", n=s["no_data"]))
 
 
 def print_rollup(roll: dict[str, Any]) -> None:
@@ -141,6 +182,9 @@ def print_rollup(roll: dict[str, Any]) -> None:
                 figure += " · " + t("no_level", ids=", ".join(cond["no_data"]))
         else:
             figure = t("unknown") if cond["value"] is None else str(cond["value"])
+            if "counted" in cond:  # an average over the units below, from their criteria
+                figure += " · " + t("criteria_counted", n=cond["counted"],
+                                    total=max(cond["total"], cond["expected_total"] or 0))
         out.print(f"  {cond['id']}. {cond['text'][lang]}: {figure} → {met_word(cond['met'])}",
                   highlight=False)
 
@@ -152,19 +196,36 @@ def print_communes(doc: dict[str, Any]) -> None:
         table.add_column(t(col), overflow="fold")
     for c in doc["communes"]:
         level = t(f"level_{c['level']}") if c["level"] else t("unknown")
+        if c.get("level_basis") == "criteria":  # every criterion recorded met, not a status
+            level += " *"
         met = "" if c["criteria_met"] is None else f"{c['criteria_met']}/{c['criteria_total']}"
         unmet = ", ".join(x["id"] for x in c["criteria"] or [] if x["met"] is False)
         table.add_row(c["comm_code"], c["name"], level, met, unmet, c["as_of"] or "")
     out.print(table)
+    if any(c.get("level_basis") == "criteria" for c in doc["communes"]):
+        out.print(t("level_by_criteria"))
+    for c in doc["communes"]:  # the other sets' counts from recorded criteria
+        for other in c.get("other_sets") or []:
+            if "recorded" in other:
+                print_set_count(other, name=f"{c['name']} ({c['comm_code']}): ")
     s = doc["summary"]
     out.print(t("communes_summary", ntm=s["ntm_or_above"], n=s["communes"],
                 nc=s["ntm_nang_cao_or_above"]))
+    if s.get("criteria_met_mean") is not None:
+        out.print(t("criteria_mean", mean=number(s["criteria_met_mean"], 2),
+                    n=s["criteria_counted"], total=s["communes"]))
     if s.get("no_data"):
         out.print(t("communes_no_data", n=s["no_data"]))
 
 
 def print_department(items: dict[str, Any]) -> None:
-    """A department's unmet indicators with their deadlines."""
+    """What a department owns and is not met: a unit's unmet indicators with their
+    deadlines, or per commune (village, town) the criteria it owns and those unmet; and the
+    unmet items no plan assigns ("chưa phân công").
+    """
+    if "units" in items:
+        _print_department_units(items)
+        return
     lang = settings.lang
     out.print(t("department_title", d=items["department"], as_of=items["as_of"]),
               highlight=False)
@@ -173,9 +234,42 @@ def print_department(items: dict[str, Any]) -> None:
         out.print(f"  {item['id']} {item['name'][lang]} · {deadline}", highlight=False)
     if not items["unmet"]:
         out.print(t("department_none"))
+    if not items.get("owned", True):
+        out.print(t("department_not_owner", d=items["department"]), highlight=False)
     if items["unmet_without_owner"]:
         out.print(t("department_unowned", ids=", ".join(i["id"] for i in
                                                         items["unmet_without_owner"])))
+
+
+def _print_department_units(items: dict[str, Any]) -> None:
+    """Per unit of a list document: the criteria the department owns, and those unmet."""
+    lang = settings.lang
+    out.print(t("department_units_title", d=items["department"], as_of=items["as_of"]),
+              highlight=False)
+    for unit in items["units"]:
+        if not unit["owned"]:
+            continue
+        unmet = []
+        for crit in unit["unmet"]:
+            label = crit["id"]
+            if crit.get("partial"):
+                label += " " + t("department_partial", ids=", ".join(crit["indicators"]))
+            unmet.append(label)
+        out.print(t("department_unit_line", name=unit["name"], code=unit["code"],
+                    owned=", ".join(unit["owned"]) or "—", unmet=", ".join(unmet) or "—"),
+                  highlight=False)
+        for crit in unit["unmet"]:
+            out.print(f"    {crit['id']} {crit['name'][lang]}", highlight=False)
+    if not items["units"] and not items["no_data"]:
+        out.print(t("department_none"))
+    if items["units"] and not any(u["owned"] for u in items["units"]):
+        out.print(t("department_not_owner", d=items["department"]), highlight=False)
+    for unit in items["unmet_without_owner"]:
+        out.print(t("department_unowned_unit", name=unit["name"], code=unit["code"],
+                    ids=", ".join(unit["ids"])), highlight=False)
+    if items["no_data"]:
+        out.print(t("department_no_data", n=len(items["no_data"]),
+                    names=", ".join(u["name"] for u in items["no_data"])), highlight=False)
 
 
 def print_greening(doc: dict[str, Any]) -> None:
@@ -242,7 +336,9 @@ def print_targets(docs: list[dict[str, Any]], *, code: str, as_of: str) -> None:
 
 
 def print_progress(doc: dict[str, Any]) -> None:
-    """Tree-lined km by month, indicators met by quarter, overdue works."""
+    """Tree-lined km by month, indicators met by quarter, overdue works, then the
+    recognition dossier deadlines (where a plan gives them).
+    """
     out.print(t("progress_greening"))
     for row in doc["greening_by_month"]:
         out.print(f"  {row['as_of']}: {row['greened_km']:.2f}/{row['length_km']:.2f} km "
@@ -260,6 +356,16 @@ def print_progress(doc: dict[str, Any]) -> None:
                   f"(+{item['days_late']} {t('days')})", highlight=False)
     if not doc["overdue"]:
         out.print(t("department_none"))
+    if doc.get("deadlines"):
+        from .. import calendar as calendar_mod
+        from .calendar import days_text
+
+        out.print(t("progress_deadlines"))
+        for item in doc["deadlines"]:
+            units = ", ".join(f"{u['name']} ({u['code']})" for u in item["unit"])
+            out.print(f"  {calendar_mod.dmy(item['date'])} {item['title'][settings.lang]} — "
+                      f"{units}: {days_text(item['days_left'])} ({item['source']})",
+                      highlight=False)
 
 
 # ----------------------------------------------------------------------------------- export

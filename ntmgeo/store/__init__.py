@@ -44,6 +44,21 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("criteria_total", "integer"), ("unmet_criteria", "list"), ("target", "text"),
         ("note", "text"), ("source", "text"), ("recorded_at", "text"),
     ),
+    # A criterion of a unit reported met or unmet (a criterion the catalogue names without
+    # indicators, or any criterion), with its source and date; history kept.
+    "reported_criteria": (
+        ("unit_code", "text"), ("unit_valid_from", "date"), ("criteria_set", "text"),
+        ("criterion_id", "text"), ("met", "boolean"), ("value_text", "text"), ("as_of", "date"),
+        ("source", "text"), ("note", "text"), ("recorded_at", "text"),
+    ),
+    # A plan's own totals of its works, per funding source (an id of
+    # data/funding_sources.yml; empty: the plan's grand total), as the plan states them
+    # (Tam Đường: seed 003 lines 105-109); beside them ``ntmgeo works`` shows the loaded works'.
+    "reported_works": (
+        ("plan", "text"), ("unit_code", "text"), ("unit_valid_from", "date"),
+        ("funding_source", "text"), ("works_count", "integer"), ("amount_million_vnd", "real"),
+        ("as_of", "date"), ("source", "text"), ("note", "text"), ("recorded_at", "text"),
+    ),
     # People who may change the store (web sign-in); passwords are stored hashed.
     "users": (("username", "text"), ("password_hash", "text"), ("created_at", "text")),
     # Every import: what, from where, how many, when.

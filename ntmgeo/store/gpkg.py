@@ -48,6 +48,7 @@ _SQL_TYPES = {
     "text": "TEXT",
     "integer": "INTEGER",
     "real": "REAL",
+    "amount": "REAL",
     "date": "DATE",
     "boolean": "BOOLEAN",
     "list": "TEXT",
@@ -71,12 +72,17 @@ def _srs_rows(epsg: int) -> tuple[Any, ...]:
     return (crs.name, epsg, "EPSG", epsg, crs.to_wkt(WktVersion.WKT1_GDAL), crs.name)
 
 
-def _encode_geometries(geoms: np.ndarray, srs_id: int) -> list[bytes]:
-    """GeoPackage binary geometries: header ('GP', version, flags, srs, envelope) + ISO WKB."""
+def _encode_geometries(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
+    """GeoPackage binary geometries: header ('GP', version, flags, srs, envelope) + ISO WKB;
+    NULL for a missing geometry (a layer whose geometry is optional).
+    """
     wkbs = shapely.to_wkb(geoms, byte_order=1, flavor="iso", output_dimension=2)
     bounds = shapely.bounds(geoms)
-    out = []
+    out: list[bytes | None] = []
     for wkb, (minx, miny, maxx, maxy) in zip(wkbs, bounds, strict=True):
+        if wkb is None:
+            out.append(None)
+            continue
         header = struct.pack("<2sBBi4d", b"GP", 0, 0b00000011, srs_id, minx, maxx, miny, maxy)
         out.append(header + wkb)
     return out
@@ -106,7 +112,7 @@ def _to_sql(kind: str, value: Any) -> Any:
         return int(bool(value))
     if kind == "integer":
         return int(value)
-    if kind == "real":
+    if kind in ("real", "amount"):
         return float(value)
     return str(value)
 
@@ -119,7 +125,7 @@ def _from_sql(kind: str, series: pd.Series) -> pd.Series:
         return series.map(lambda v: None if v is None else bool(v)).astype(object)
     if kind == "integer":
         return series.astype("Int64")
-    if kind == "real":
+    if kind in ("real", "amount"):
         return series.astype("float64")
     return series.astype(object)
 
@@ -149,17 +155,40 @@ class GpkgStore(Store):
         if app_id != _APPLICATION_ID or not has_meta:
             raise StoreError("{path}: not an ntmgeo store (no ntmgeo_meta table)", path=path)
         store._add_missing_record_tables()
+        store._add_missing_columns()
         return store
 
+    def _add_missing_columns(self) -> None:
+        """Bring a store made by an older ntmgeo up to date: a field added to a layer since
+        (optional ones only, e.g. ``extra``) gets its column, empty.
+        """
+        with self._connect() as con:
+            present = {r[0] for r in con.execute(
+                "SELECT table_name FROM gpkg_contents WHERE data_type='features'")}
+            columns = {name: {r[1] for r in con.execute(f"PRAGMA table_info({_q(name)})")}
+                       for name in present}
+        missing = [(s.name, f) for s in all_schemas() if s.name in columns
+                   for f in s.fields if f.name not in columns[s.name] and not f.required]
+        if missing:
+            with self._transaction() as con:
+                for table, f in missing:
+                    con.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(f.name)} "
+                                f"{_SQL_TYPES[f.type]}")
+
     def _add_missing_record_tables(self) -> None:
-        """Bring a store made by an older ntmgeo up to date (new record tables only)."""
+        """Bring a store made by an older ntmgeo up to date: new record tables and new
+        (empty) layers.
+        """
         with self._connect() as con:
             present = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
         missing = [t for t in RECORD_TABLES if t not in present]
-        if missing:
+        new_layers = [s for s in all_schemas() if s.name not in present]
+        if missing or new_layers:
             with self._transaction() as con:
                 for table in missing:
                     self._create_record_table(con, table)
+                for schema in new_layers:
+                    self._create_layer(con, schema)
 
     @classmethod
     def create(

@@ -10,7 +10,7 @@
  *   map/api.js     the requests to the JSON API
  *   map/format.js  text: templates, {vi, en}, labels, numbers (chainage comes from the API)
  *   map/dom.js     DOM nodes built with textContent
- *   map/layers.js  communes, district, roads and greening, sites: drawing and popups
+ *   map/layers.js  communes, district, roads and greening, works, sites: drawing and popups
  *   map/view.js    the map message, the panel opened or closed, locating an indicator
  *   map/panel.js   the criteria panel
  *   map.js         loading, the controls, start-up (this file)
@@ -18,7 +18,7 @@
 
 import { api, layerUrl } from "./map/api.js";
 import {
-  drawCommunes, drawDistrict, drawGreening, drawRoads, drawSites, indexGreening,
+  drawCommunes, drawDistrict, drawGreening, drawRoads, drawSites, drawWorks, indexGreening,
   installSites, refreshSites, restyleRoads, roadShare, siteState
 } from "./map/layers.js";
 import { M, page } from "./map/page.js";
@@ -70,7 +70,8 @@ function loadAll() {
         state.greening = { roads: fc.roads, total: fc.total, unmatched: fc.unmatched };
         return fc;
       }, function (e) { state.greening = null; throw e; }),
-    state.sitesFc ? Promise.resolve(state.sitesFc) : api(layerUrl("sites"), {})
+    state.sitesFc ? Promise.resolve(state.sitesFc) : api(layerUrl("sites"), {}),
+    state.worksFc ? Promise.resolve(state.worksFc) : api(layerUrl("works"), {})
   ];
   var settled = jobs.map(function (p) {
     return p.then(function (v) { return { ok: true, v: v }; },
@@ -85,6 +86,7 @@ function loadAll() {
     if (res[4].ok) { state.roadsFc = res[4].v; drawRoads(res[4].v); }
     if (res[5].ok) drawGreening(res[5].v);
     if (res[6].ok) { state.sitesFc = res[6].v; drawSites(res[6].v); }
+    if (res[7].ok) { state.worksFc = res[7].v; drawWorks(res[7].v); }
     mark("layers drawn");
     renderPanel();
     restyleRoads();
@@ -142,6 +144,7 @@ document.getElementById("unmet-only").addEventListener("change", function () {
   renderPanel();
   restyleRoads();
   refreshSites();
+  if (state.worksFc) drawWorks(state.worksFc);
 });
 var panel = document.getElementById("panel");
 document.getElementById("panel-open").addEventListener("click", function () {

@@ -1,6 +1,7 @@
 /* Drawing the layers: communes coloured by NTM level, the district outline, district roads
- * coloured by their tree-lined ratio with the stretches and gaps over them, project sites by
- * status (clustered); their popups and tooltips (DOM nodes only, dom.js).
+ * coloured by their tree-lined ratio with the stretches and gaps over them, the works register
+ * by status, project sites by status (clustered); their popups and tooltips (DOM nodes only,
+ * dom.js).
  */
 
 import { label, num, pct, tr } from "./format.js";
@@ -279,4 +280,57 @@ export function installSites() {
   };
   map.on("overlayremove", function (e) { if (e.layer === groups.sites) map.removeLayer(siteAreas); });
   map.on("overlayadd", function (e) { if (e.layer === groups.sites) map.addLayer(siteAreas); });
+}
+
+// ------------------------------------------------------------------ works
+// The works register (layer "works"): points, lines (a road widening) and areas coloured by
+// status, overdue when the deadline has passed on the map's date; works with no geometry (a
+// commune or a road and chainage only) are not drawn. The popup names the funding sources
+// and the amount in million VND.
+var WORK_COLOR = { planned: "#2c7bb6", under_construction: "#e08214", completed: "#1a9641",
+  overdue: "#b2182b", other: "#6b6b6b" };
+export function workState(p) {
+  var done = p.status === "completed" || p.status === "cancelled";
+  if (p.deadline && !done && String(p.deadline) < String(state.date)) return "overdue";
+  var drawnAs = ["planned", "under_construction", "completed"];
+  return drawnAs.indexOf(p.status) >= 0 ? p.status : "other";
+}
+function workPopup(p) {
+  var box = popupBox(p.name, M.code + " " + p.work_id);
+  var dl = add(box, el("dl")).lastChild;
+  var s = workState(p);
+  var st = p.status ? label("works.status", p.status) : M.work_other;
+  if (s === "overdue") st += " · " + M.site_overdue + " (" + M.as_of.toLowerCase() + " " + state.date + ")";
+  row(dl, "status", st);
+  row(dl, "funding", (p.funding || []).map(function (f) { return label("works.funding", f); }).join("; "));
+  row(dl, "amount", p.amount_million_vnd === null || p.amount_million_vnd === undefined ? null : num(p.amount_million_vnd, 3));
+  row(dl, "indicator", (p.indicator_ids || []).join(", "));
+  row(dl, "deadline", [p.deadline, p.deadline_note].filter(Boolean).join(" · "));
+  row(dl, "commune", p.comm_code);
+  row(dl, "note", p.note);
+  return box;
+}
+export function drawWorks(fc) {
+  groups.works.clearLayers();
+  var drawn = 0, byState = {};
+  fc.features.forEach(function (f) {
+    if (!f.geometry) return;
+    var p = f.properties, s = workState(p);
+    if (state.unmetOnly && s === "completed") return;
+    var color = WORK_COLOR[s];
+    var layer = L.geoJSON(f, {
+      style: { color: color, weight: 5, opacity: 0.9, fillOpacity: 0.25, className: "ntm-work ntm-work-" + s },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 7, color: "#ffffff", weight: 2, fillColor: color,
+          fillOpacity: 0.95, className: "ntm-work ntm-work-" + s });
+      }
+    });
+    layer.bindPopup(function () { return workPopup(p); }, { maxWidth: 320 });
+    layer.bindTooltip(el("span", null, p.name), { sticky: true });
+    groups.works.addLayer(layer);
+    drawn += 1;
+    byState[s] = (byState[s] || 0) + 1;
+  });
+  probe.counts.works = drawn;
+  probe.workStates = byState;
 }

@@ -6,7 +6,7 @@ import { page } from "./page.js";
 
 export var map = window[page.names.map];
 export var groups = {};
-["district", "communes", "roads", "gaps", "stretches", "sites"].forEach(function (k) {
+["district", "communes", "roads", "gaps", "stretches", "works", "sites"].forEach(function (k) {
   groups[k] = window[page.names[k]];
 });
 export var siteAreas = L.layerGroup().addTo(map);
