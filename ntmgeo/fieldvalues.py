@@ -24,7 +24,7 @@ from .values import is_missing
 if TYPE_CHECKING:
     from .layers import Field
 
-__all__ = ["LIST_SEPARATOR", "bad_value", "convert_value", "is_blank"]
+__all__ = ["LIST_SEPARATOR", "NumberCell", "bad_value", "convert_value", "is_blank"]
 
 LIST_SEPARATOR = "|"
 _TRUE = {"true", "1", "yes", "y", "có", "co", "đúng", "x", "t"}
@@ -45,6 +45,22 @@ def _fold(text: str) -> str:
 def is_blank(value: Any) -> bool:
     """Whether ``value`` is no value: missing, or an empty cell of a table."""
     return is_missing(value, blank=True)
+
+
+class NumberCell(str):
+    """A spreadsheet's number cell as text ("23,198", the decimal comma a Vietnamese Excel
+    shows), carrying the number itself: :func:`convert_value` converts the number, so a
+    number field reads 23.198 and a text field (an indicator id typed 2.3) reads "2.3",
+    whatever the decimal mark of the Excel that wrote it.
+    """
+
+    number: float
+
+    def __new__(cls, text: str, number: float) -> NumberCell:
+        """The cell shown as ``text``, holding ``number``."""
+        cell = super().__new__(cls, text)
+        cell.number = number
+        return cell
 
 
 def _to_text(value: Any) -> str:
@@ -178,6 +194,8 @@ def convert_value(f: Field, value: Any) -> Any:
     """Convert one input value to the field's canonical Python value, or raise ValueError."""
     if not isinstance(value, (list, tuple, np.ndarray)) and is_blank(value):
         return None
+    if isinstance(value, NumberCell):
+        value = value.number
     out = _CONVERTERS[f.type](value)
     if f.type == "list":
         if not out:

@@ -32,13 +32,14 @@ from . import chainage, io, tables
 from . import units as units_mod
 from ._errors import InputError, Message
 from ._resources import share_path
-from .fieldvalues import bad_value, convert_value, is_blank
+from .fieldvalues import bad_value, is_blank
 from .layers import (
     EXTRA_FIELD,
     Field,
     LayerSchema,
     column_map,
     conform,
+    convert_value,
     field_keys,
     heading_key,
     load_schema,
@@ -143,10 +144,10 @@ def _unknown_column(fields: tuple[Field, ...], column: str, *, source: str,
         return InputError("column '{column}' matches no field of '{target}' (closest: "
                           "'{closest}'; fields: {fields}): map it to a field, or keep it as "
                           "extra", path=source, column=column, target=target,
-                          closest=keys[close[0]], fields=names)
+                          closest=keys[close[0]], fields=names, hint="extra")
     return InputError("column '{column}' matches no field of '{target}' (fields: {fields}): "
                       "map it to a field, or keep it as extra", path=source, column=column,
-                      target=target, fields=names)
+                      target=target, fields=names, hint="extra")
 
 
 def _extra_json(frame: pd.DataFrame, columns: list[str]) -> list[str | None]:

@@ -35,10 +35,11 @@ from ._errors import (
 )
 from ._resources import share_path
 from .codes import fold_many
-from .fieldvalues import bad_value, convert_value, is_blank
+from .fieldvalues import bad_value, is_blank
+from .fieldvalues import convert_value as _convert_type
 
 __all__ = ["EXTRA_FIELD", "Field", "LayerSchema", "all_schemas", "column_map", "conform",
-           "convert_value", "heading_key", "load_schema", "validate_all"]
+           "convert_value", "heading_key", "load_schema", "match_allowed", "validate_all"]
 
 EXTRA_FIELD = "extra"
 """The field that keeps, as JSON, an imported table's columns no other field takes."""
@@ -57,6 +58,9 @@ class Field:
     unit: str | None = None
     allowed: tuple[str, ...] | None = None
     allowed_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    allowed_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per allowed value, the other ways a table writes it (its ``aliases`` in the schema,
+    and those of the catalogue ``allowed_catalogue`` names): matched by :func:`match_allowed`."""
     aliases: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
@@ -179,12 +183,71 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
     )
 
 
+def _catalogue_words(ref: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """``{id: (names, short names, aliases)}`` of the catalogue a field's ``allowed_catalogue``
+    names (``{file: data/…yml, list: key}``; each entry ``id``, ``name``/``short`` {vi, en},
+    ``aliases``).
+    """
+    with share_path(*str(ref["file"]).split("/")).open(encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    out = {}
+    for entry in doc[ref["list"]]:
+        words = [*(entry.get("name") or {}).values(), *(entry.get("short") or {}).values(),
+                 *entry.get("aliases", ())]
+        out[str(entry["id"])] = tuple(str(w) for w in words)
+    return out
+
+
+def _allowed_aliases(f: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    catalogue = _catalogue_words(f["allowed_catalogue"]) if f.get("allowed_catalogue") else {}
+    return {a["value"]: (*a.get("aliases", ()), *catalogue.get(a["value"], ()))
+            for a in f.get("allowed", [])}
+
+
+def value_key(text: Any) -> str:
+    """A value compared with an allowed value's words: Unicode NFC, case-folded, spaces
+    (no-break ones too) collapsed; Vietnamese diacritics count.
+    """
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def match_allowed(f: Field, text: Any) -> str | None:
+    """The allowed value of ``f`` that ``text`` names (the value itself, a label, or an
+    alias: :func:`value_key` equal), or ``None``.
+    """
+    wanted = value_key(text)
+    for value in f.allowed or ():
+        words = (value, *f.allowed_labels.get(value, {}).values(),
+                 *f.allowed_aliases.get(value, ()))
+        if wanted in (value_key(w) for w in words):
+            return value
+    return None
+
+
+def convert_value(f: Field, value: Any) -> Any:
+    """Convert one input value to the field's canonical Python value, or raise ValueError
+    (:func:`ntmgeo.fieldvalues.convert_value`); a field with allowed values takes each
+    value's id, label or alias (:func:`match_allowed`) and stores the id.
+    """
+    if not f.allowed:
+        return _convert_type(f, value)
+    out = _convert_type(replace(f, allowed=None), value)
+    if out is None:
+        return None
+    items = out if f.type == "list" else [out]
+    matched = [match_allowed(f, v) for v in items]
+    if any(m is None for m in matched):
+        raise ValueError
+    return matched if f.type == "list" else matched[0]
+
+
 def _field_from_doc(f: dict[str, Any]) -> Field:
     return Field(
         name=f["name"], shp_name=f["shp_name"], type=f["type"], label=f["label"],
         required=f.get("required", False), unit=f.get("unit"),
         allowed=tuple(a["value"] for a in f["allowed"]) if f.get("allowed") else None,
         allowed_labels={a["value"]: a["label"] for a in f.get("allowed", [])},
+        allowed_aliases=_allowed_aliases(f),
         aliases=tuple(f.get("aliases", ())), minimum=f.get("min"), maximum=f.get("max"),
         description=f.get("description"), match=f.get("match", "exact"),
     )

@@ -4,10 +4,11 @@
 string in a canonical form, so that :mod:`ntmgeo.fieldvalues` converts an Excel number, an
 Excel date and a typed "23,5" or "31/12/2024" the same way:
 
-- whole numbers without ``.0`` (``5``, not ``5.0``), other numbers as Python writes them
-  (``2.5``); dates as ISO ``YYYY-MM-DD`` (a date-time at midnight is a date); ``true`` /
-  ``false`` for Excel's booleans; empty cells as ``""``; text stripped, in Unicode NFC (one
-  code point per Vietnamese letter);
+- whole numbers without ``.0`` (``5``, not ``5.0``), other numbers with a decimal comma and
+  no thousands separator (``2,5``; the cell 23.198 is ``23,198``, never the text "23.198",
+  which an amount reads as 23 198); dates as ISO ``YYYY-MM-DD`` (a date-time at midnight
+  is a date); ``true`` / ``false`` for Excel's booleans; empty cells as ``""``; text
+  stripped, in Unicode NFC (one code point per Vietnamese letter);
 - the header is the first row with two or more non-empty cells (a title row above it, one
   merged cell, is skipped; a one-column table's header is its first non-empty row); headings
   have their line breaks and repeated spaces collapsed;
@@ -40,8 +41,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import settings
 from ._errors import InputError
+from .fieldvalues import NumberCell
 
 __all__ = ["TABLE_SUFFIXES", "Table", "is_table_file", "read_rows"]
 
@@ -89,7 +93,11 @@ def canonical(value: Any) -> str:
             return str(value)
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value)
+        # a number cell is unambiguous: its decimals after a comma, no thousands separator,
+        # as Vietnamese Excel shows it ("23,198"), which an ``amount`` (where a dot separates
+        # thousands) and a ``real`` alike read back as 23.198
+        return NumberCell(np.format_float_positional(value, trim="-").replace(".", ","),
+                          value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.date().isoformat()

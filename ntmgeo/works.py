@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from ._resources import share_path
-from .layers import load_schema
+from .layers import load_schema, match_allowed
 from .store import RECORD_TABLES, StoreReader
 from .values import is_missing
 
@@ -63,20 +63,12 @@ def status_labels() -> dict[str, dict[str, str]]:
     return load_schema("works").field("status").allowed_labels
 
 
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def funding_id(text: str) -> str | None:
-    """The id of the funding source ``text`` names (its id, Vietnamese or English name, or
-    one of its aliases, case and spaces ignored), or ``None``.
+    """The id of the funding source ``text`` names (its id, Vietnamese or English name or
+    short name, or one of its aliases, case and spaces ignored), or ``None``: the works
+    layer's ``funding`` field's matching (:func:`ntmgeo.layers.match_allowed`).
     """
-    wanted = _fold(text)
-    for sid, source in funding_catalogue().items():
-        names = (sid, source["name"]["vi"], source["name"]["en"], *source.get("aliases", ()))
-        if wanted in (_fold(n) for n in names):
-            return sid
-    return None
+    return match_allowed(load_schema("works").field("funding"), text)
 
 
 def _name(sid: str | None) -> dict[str, str] | None:

@@ -388,3 +388,23 @@ def test_import_a_bad_status_row(units_db, tmp_path, capsys):
         == 2
     code, _, err = run(capsys, "import", "unit_status", table, "--db", units_db, "--replace")
     assert code == 3 and "giữ lịch sử" in err
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("vi", ('giữ cột bằng --extra', '--map "Số hộ hưởng lợi=TRƯỜNG"')),
+    ("en", ("keep it with --extra", '--map "Số hộ hưởng lợi=FIELD"'))])
+def test_an_unknown_column_says_how_to_keep_or_map_it(db, tmp_path, capsys, lang, words):
+    import openpyxl
+    path = tmp_path / "works.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã công trình", "Tên công trình", "Số hộ hưởng lợi"])
+    wb.active.append(["w1", "Đường nội đồng", 40])
+    wb.save(path)
+    before = store_fingerprint(db)
+    code, _out, err = run(capsys, "--lang", lang, "import", "works", str(path), "--db", db)
+    assert code == 3
+    line = err.strip()
+    assert len(line.splitlines()) == 1 and "Số hộ hưởng lợi" in line
+    assert all(w in line for w in words), line
+    assert store_fingerprint(db) == before
+    assert run(capsys, "import", "works", str(path), "--db", db, "--extra")[0] == 0

@@ -19,7 +19,7 @@ import ast
 
 import pytest
 
-from ntmgeo import i18n, report
+from ntmgeo import forms, i18n, report
 
 from catalogues import (
     PACKAGE,
@@ -37,7 +37,9 @@ REPORT_MARKERS = {"_t", "_words"}
 # ``_t(h, lang) for h in table`` (the only first arguments of ``_t`` that are not literals).
 REPORT_TABLES = {"_LEVEL_TITLE": report._LEVEL_TITLE, "_LEVEL_WORD": report._LEVEL_WORD,
                  "_NTM_LEVEL": report._NTM_LEVEL, "_COMMUNE_HEADINGS": report._COMMUNE_HEADINGS,
-                 "_SUMMARY_HEADINGS": report._SUMMARY_HEADINGS}
+                 "_SUMMARY_HEADINGS": report._SUMMARY_HEADINGS,
+                 # ntmgeo/forms.py (the blank forms) writes its words from the same catalogue
+                 "_TYPE_WORDS": forms._TYPE_WORDS, "_GUIDE_HEADINGS": forms._GUIDE_HEADINGS}
 # The names those non-literal first arguments have in report.py (a table, a loop variable over
 # one, and the parameter of ``_t`` / ``_words`` themselves).
 REPORT_NAMES = {*REPORT_TABLES, "h", "word_id", "msgid"}
@@ -73,11 +75,14 @@ def _collect(markers: set[str], paths: list, names: set[str] | None = None
 
 
 def _collect_report() -> tuple[dict[str, list[str]], list[str]]:
-    """The msgids of the catalogue ``report``: the calls in report.py and its tables."""
-    found, problems = _collect(REPORT_MARKERS, [PACKAGE / "report.py"], REPORT_NAMES)
+    """The msgids of the catalogue ``report``: the calls in report.py and forms.py and their
+    tables.
+    """
+    found, problems = _collect(REPORT_MARKERS, [PACKAGE / "report.py", PACKAGE / "forms.py"],
+                               REPORT_NAMES)
     for name, table in REPORT_TABLES.items():
         for msgid in table.values() if isinstance(table, dict) else table:
-            found.setdefault(msgid, []).append(f"ntmgeo/report.py:{name}")
+            found.setdefault(msgid, []).append(f"ntmgeo:{name}")
     return found, problems
 
 

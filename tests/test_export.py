@@ -531,3 +531,85 @@ class TestFormats:
         with pytest.raises(LayerSchemaError, match="unknown layer 'rivers'"):
             export.write(store, "gpkg", tmp_path / "x.gpkg", layers=["roads", "rivers"])
         assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------ the works layer
+
+
+def _works_store(path: Path) -> GpkgStore:
+    """A store whose works layer has a line, a point and two works with no geometry (one known
+    by its commune, one by a road and chainage), amounts with decimals.
+    """
+    store = GpkgStore.create(path, prov_code="12", title="Tam Đường (thử)")
+    works = gpd.GeoDataFrame({
+        "work_id": ["w1", "w2", "w3", "w4"],
+        "name": ["Mở rộng đường ĐH46", "Nhà văn hóa bản Nà Bỏ", "Trường mầm non Bản Bo",
+                 "Rãnh thoát nước ĐH46"],
+        "funding": [["ntm"], ["ntm", "local_budget"], ["ethnic_minority"], None],
+        "amount_million_vnd": ["23.198", "1.234,5", 4915, None],
+        "status": ["under_construction", "planned", "completed", None],
+        "comm_code": [None, "03385", "03385", None], "road_id": [None, None, None, "ĐH46"],
+        "from_m": [None, None, None, 1200.0], "to_m": [None, None, None, 1850.5]},
+        geometry=[LineString([(103.5, 22.3), (103.51, 22.31)]), Point(103.52, 22.32), None,
+                  None], crs="EPSG:4326")
+    store.write_features("works", conform(works, load_schema("works")))
+    return store
+
+
+@pytest.fixture(scope="module")
+def wstore(tmp_path_factory: pytest.TempPathFactory) -> GpkgStore:
+    return _works_store(tmp_path_factory.mktemp("works") / "w.gpkg")
+
+
+class TestWorksExport:
+    """The works layer (an ``amount`` field, rows without geometry) in every format."""
+
+    def test_shapefiles_put_the_works_without_geometry_in_a_dbf_table(self, wstore, tmp_path):
+        out = tmp_path / "w.zip"
+        result = export.to_shapefiles(wstore, out, layers=["works"])
+        assert result["layers"] == {"works_points": 1, "works_lines": 1, "works_table": 2}
+        with zipfile.ZipFile(out) as zf:
+            names = set(zf.namelist())
+            page = zf.read("data_dictionary.html").decode("utf-8")
+            rows = list(csv.DictReader(io.StringIO(
+                zf.read("data_dictionary.csv").decode("utf-8-sig"))))
+        assert {"works_table.dbf", "works_table.cpg"} <= names
+        assert not names & {"works_table.shp", "works_table.shx", "works_table.prj"}
+        assert "<code>works_table.dbf</code>: 2" in page
+        assert "không có hình học" in page
+        assert {"layer": "works_table", "shp_name": "amount_mvn", "field": "amount_million_vnd",
+                "type": "real (amount)", "label_vi": "Kinh phí (triệu đồng)",
+                "label_en": "Amount (million VND)", "unit": "triệu đồng"} in rows
+        table = pyogrio.read_dataframe(f"/vsizip/{out}/works_table.dbf")
+        assert sorted(table["work_id"]) == ["w3", "w4"]
+        assert table.set_index("work_id").loc["w4", "road_id"] == "ĐH46"
+        assert table.set_index("work_id").loc["w4", "to_m"] == 1850.5
+        assert table.set_index("work_id").loc["w3", "amount_mvn"] == 4915.0
+        lines = pyogrio.read_dataframe(f"/vsizip/{out}/works_lines.shp")
+        assert lines["amount_mvn"].tolist() == [23198.0]  # "23.198": a thousands dot
+
+    def test_a_geopackage_keeps_one_table_with_null_geometries(self, wstore, tmp_path):
+        out = tmp_path / "w.gpkg"
+        result = export.to_gpkg(wstore, out, layers=["works"])
+        assert result["layers"] == {"works": 4}
+        frame = pyogrio.read_dataframe(out, layer="works").set_index("work_id")
+        assert frame.geometry.isna().tolist() == [False, False, True, True]
+        assert frame.loc["w2", "amount_million_vnd"] == 1234.5
+
+    def test_geojson_writes_null_geometries(self, wstore, tmp_path):
+        out = tmp_path / "w.zip"
+        export.to_geojson(wstore, out, layers=["works"])
+        with zipfile.ZipFile(out) as zf:
+            doc = json.loads(zf.read("works.geojson"))
+        by_id = {f["properties"]["work_id"]: f for f in doc["features"]}
+        assert by_id["w3"]["geometry"] is None and by_id["w4"]["geometry"] is None
+        assert by_id["w1"]["geometry"]["type"] == "LineString"
+        assert by_id["w2"]["properties"]["amount_million_vnd"] == 1234.5
+        assert by_id["w2"]["properties"]["funding"] == ["ntm", "local_budget"]
+
+    @pytest.mark.parametrize("fmt", ["shp", "gpkg", "geojson", "kml"])
+    def test_write_exports_a_store_with_works(self, wstore, tmp_path, fmt):
+        out = tmp_path / f"all{export.FORMATS[fmt].suffix}"
+        result = export.write(wstore, fmt, out)
+        assert result["verified"] is True
+        assert sum(n for name, n in result["layers"].items() if name.startswith("works")) == 4

@@ -63,7 +63,7 @@ class TestXlsx:
         assert table.rows[0][1] == {"Tên công trình": "Đường A", "Kinh phí (triệu đồng)": "23198",
                                     "Thời hạn": "2025-06-30", "Nguồn vốn": "NTM"}
         assert table.rows[1][1]["Nguồn vốn"] == "NTM"  # merged down the column
-        assert table.rows[1][1]["Kinh phí (triệu đồng)"] == "2.5"
+        assert table.rows[1][1]["Kinh phí (triệu đồng)"] == "2,5"  # a number cell: decimal comma
         assert table.rows[2][1]["Kinh phí (triệu đồng)"] == "7"  # no ".0"
 
     def test_first_non_empty_sheet_or_the_one_named(self, tmp_path):
@@ -413,3 +413,140 @@ class TestRecordImport:
                                              r"'vn-commune-2021-2025' has no indicator '2.1'"):
             ingest.import_file(units_store, "reported_values", path)
         assert units_store.read_records("reported_values").empty
+
+
+class TestNumberCells:
+    """A number cell of a workbook is unambiguous: 23.198 stays 23.198 for an amount and a
+    real alike, while the text "23.198" is read the plans' way (23 198).
+    """
+
+    def _read(self, tmp_path, value):
+        path = tmp_path / "n.xlsx"
+        _xlsx(path, [["Mã công trình", "Kinh phí (triệu đồng)", "Lý trình đầu"],
+                     ["w1", value, value]])
+        cells = tables.read_rows(path).rows[0][1]
+        schema = layers.load_schema("works")
+        fields = {f.name: f for f in schema.fields}
+        from ntmgeo.fieldvalues import convert_value
+        return (convert_value(fields["amount_million_vnd"], cells["Kinh phí (triệu đồng)"]),
+                convert_value(fields["from_m"], cells["Lý trình đầu"]),
+                cells["Kinh phí (triệu đồng)"])
+
+    def test_a_number_cell_keeps_its_decimals(self, tmp_path):
+        amount, real, text = self._read(tmp_path, 23.198)
+        assert text == "23,198"
+        assert amount == pytest.approx(23.198) and real == pytest.approx(23.198)
+
+    def test_a_text_cell_is_read_with_a_thousands_dot(self, tmp_path):
+        amount, _real, text = self._read(tmp_path, "23.198")
+        assert text == "23.198" and amount == 23198.0
+
+    def test_a_whole_number_cell(self, tmp_path):
+        amount, real, text = self._read(tmp_path, 23198)
+        assert text == "23198" and amount == 23198.0 and real == 23198.0
+
+    def test_small_and_large_numbers_have_no_exponent(self):
+        assert tables.canonical(1e-05) == "0,00001"
+        assert tables.canonical(1.5e20) == "150000000000000000000"
+        assert tables.canonical(-2.5) == "-2,5"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(
+    lambda x: not x.is_integer()))
+def test_a_number_cell_reads_back_as_the_same_number(x):
+    from ntmgeo.fieldvalues import _to_amount, _to_number
+    text = tables.canonical(x)
+    assert "." not in text
+    assert _to_amount(text) == x
+    assert _to_number(text, integer=False) == x
+
+
+class TestAllowedValuesByAlias:
+    """A cell may name an allowed value by its id, a label or an alias (the schema's, or its
+    catalogue's: data/funding_sources.yml for the works' funding); the id is stored.
+    """
+
+    def test_funding_and_status_as_a_works_table_writes_them(self, store, tmp_path):
+        path = _xlsx(tmp_path / "works.xlsx", [
+            ["Mã công trình", "Tên công trình", "Nguồn vốn", "Tình trạng", "Kinh phí"],
+            ["w1", "Đường nội đồng", "Vốn NTM", "Đang thi công", 1200],
+            ["w2", "Nhà văn hóa", "Nguồn vốn nông thôn mới", "hoàn  thành", 800],
+            ["w3", "Trường mầm non", "Ngân sách địa phương; Chương trình MTQG DTTS",
+             "Chưa khởi công", 23.198],
+            ["w4", "Kênh mương", "ntm|Vốn lồng ghép", "Đã hoàn thành", None],
+        ])
+        assert ingest.import_file(store, "works", path).count == 4
+        works = store.read_layer("works").set_index("work_id")
+        assert works.loc["w1", "funding"] == ["ntm"]
+        assert works.loc["w2", "funding"] == ["ntm"]
+        assert works.loc["w3", "funding"] == ["local_budget", "ethnic_minority"]
+        assert works.loc["w4", "funding"] == ["ntm", "integrated"]
+        assert works["status"].tolist() == ["under_construction", "completed", "planned",
+                                            "completed"]
+        assert works.loc["w3", "amount_million_vnd"] == pytest.approx(23.198)
+
+    def test_an_unknown_value_names_row_and_column_and_the_accepted_values(self, store,
+                                                                          tmp_path):
+        path = _xlsx(tmp_path / "works.xlsx", [
+            ["Mã công trình", "Tên công trình", "Nguồn vốn"],
+            ["w1", "Đường nội đồng", "Vốn NTM"],
+            ["w2", "Nhà văn hóa", "Vốn NTM; Vốn ngoài ngân sách"],
+        ])
+        before = store_fingerprint(store.path)
+        with pytest.raises(InputError) as caught:
+            ingest.import_file(store, "works", path)
+        text = describe_error(caught.value, "en")
+        assert "row 3" in text and "'Nguồn vốn'" in text
+        assert "ntm, central_investment" in text and "other" in text
+        assert store_fingerprint(store.path) == before
+
+    def test_the_sites_status_by_alias(self, store):
+        field = layers.load_schema("sites").field("status")
+        assert layers.convert_value(field, "Chưa khởi công") == "planned"
+        assert layers.convert_value(field, "ĐANG THI CÔNG") == "under_construction"
+        with pytest.raises(ValueError):
+            layers.convert_value(field, "Tạm dừng")  # not a status of a site
+
+    def test_one_matching_for_the_works_module_and_the_layer(self):
+        field = layers.load_schema("works").field("funding")
+        from ntmgeo import works
+        for text in ("Vốn NTM", "NS địa phương", "Chương trình MTQG DTTS", "Credit"):
+            assert works.funding_id(text) == layers.match_allowed(field, text) is not None
+
+
+@given(st.sampled_from(["Vốn NTM", "Nguồn vốn nông thôn mới", "Ngân sách địa phương",
+                        "Chương trình MTQG DTTS", "Đóng góp"]),
+       st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+       st.sampled_from([" ", "  ", "\u00a0"]))
+def test_aliases_match_whatever_the_case_spaces_and_normal_form(text, case, space):
+    import unicodedata
+    field = layers.load_schema("works").field("funding")
+    want = layers.match_allowed(field, text)
+    assert want is not None
+    variant = unicodedata.normalize("NFD", case(text).replace(" ", space))
+    assert layers.match_allowed(field, f" {variant} ") == want
+
+
+def test_a_number_cell_reads_as_its_number_in_number_fields_and_with_a_point_in_text(
+        tmp_path, empty_store):
+    """An indicator id typed 2.3 in an English-locale Excel is a number cell: the works'
+    indicator list reads "2.3", its amount 23.198 reads 23.198 (not 23,198).
+    """
+    import openpyxl
+
+    from ntmgeo import ingest
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã công trình", "Tên công trình", "Chỉ tiêu liên quan", "Kinh phí (triệu đồng)",
+               "Mã xã"])
+    ws.append(["CT01", "Đường", 2.3, 23.198, "03424"])
+    ws.append(["CT02", "Chợ", "7.2", "23.198", "03424"])
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    ingest.import_file(empty_store, "works", path)
+    works = empty_store.read_layer("works").set_index("work_id")
+    assert list(works.loc["CT01", "indicator_ids"]) == ["2.3"]
+    assert works.loc["CT01", "amount_million_vnd"] == pytest.approx(23.198)
+    assert list(works.loc["CT02", "indicator_ids"]) == ["7.2"]
+    assert works.loc["CT02", "amount_million_vnd"] == pytest.approx(23198)

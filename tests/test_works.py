@@ -330,3 +330,26 @@ def test_the_map_serves_the_works_by_status_with_their_funding(tmp_path):
         "Vốn Chương trình MTQG xây dựng nông thôn mới"
     assert data["labels"]["works.status"]["under_construction"] == "Đang thi công"
     assert data["messages"]["amount"] == "Kinh phí (triệu đồng)" and "works" in data["names"]
+
+
+def test_the_cli_says_0_million_with_no_works_and_reads_well_with_several_sources(tmp_path):
+    store = _store(tmp_path)
+    result = CliRunner().invoke(cli, ["works", "--db", str(store.path), "--as-of",
+                                      "2024-07-01"])
+    assert result.exit_code == 0, result.output
+    assert "đã nhập 0 công trình, 0 triệu đồng" in result.output
+    assert "—  triệu" not in result.output and ", — triệu đồng" not in result.output
+    gdf = _works([
+        {"work_id": "w1", "name": "Đường ĐH46", "funding": ["ntm", "local_budget"],
+         "amount_million_vnd": 1234.5, "status": "under_construction", "deadline": None,
+         "geometry": LineString([(LON, LAT), (LON + .01, LAT)])},
+        {"work_id": "w2", "name": "Nhà văn hóa", "funding": ["ethnic_minority"],
+         "amount_million_vnd": 500.0, "status": None, "comm_code": "03385", "geometry": None}])
+    store.write_features("works", gdf)
+    result = CliRunner().invoke(cli, ["works", "--db", str(store.path), "--as-of",
+                                      "2024-07-01"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "đã nhập 2 công trình, 1.734,5 triệu đồng" in out
+    assert "Nhiều nguồn vốn" in out and "CT MTQG DTTS" in out  # the two-source work, once
+    assert "Chưa ghi tình trạng" in out and "03385" in out

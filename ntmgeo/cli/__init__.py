@@ -85,6 +85,7 @@ HINTS: dict[str, str] = {
     "replace": " (use --replace to replace the layer)",
     "force": " (use --force to replace it)",
     "init": " (create one with 'ntmgeo init {path}')",
+    "extra": " (keep it with --extra, or map it with --map \"{column}=FIELD\")",
 }
 
 

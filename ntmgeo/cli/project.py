@@ -140,6 +140,21 @@ def _unknown_target(name: str) -> None:
                            tables=", ".join(ingest.importable()))
 
 
+# ----------------------------------------------------------------------------------- form
+@cli.command("form")
+@click.argument("name")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def form(name: str, out: Path) -> None:
+    """Write a blank XLSX form for NAME (a layer, or a record table): one column per field,
+    headed by its label, and a guide sheet with each field's type, accepted values and the
+    other headings it is read from. Fill it in and load it with ntmgeo import NAME OUT.
+    """
+    from .. import forms
+
+    path = forms.write_form(name, out, lang=settings.lang)
+    render.say(t("written", path=path), highlight=False)
+
+
 # ----------------------------------------------------------------------------------- report
 @cli.command("report")
 @click.argument("unit")

@@ -42,6 +42,13 @@ def amount_text(value: float | None, *, signed: bool = False) -> str:
     return text
 
 
+def _sum_text(count: int | None, amount: float | None) -> str:
+    """The amount of ``count`` works: 0 for no works (a sum over none), a dash when the works
+    give no amount.
+    """
+    return amount_text(0.0 if count == 0 and amount is None else amount)
+
+
 def _count_text(value: int | None, *, signed: bool = False) -> str:
     if value is None:
         return _NONE
@@ -120,7 +127,7 @@ def _plan_table(plan: dict[str, Any]) -> Table:
     rows.append((t("works_total"), plan["total"], "bold"))
     for name, s, style in rows:
         table.add_row(name, _count_text(s["loaded_count"]),
-                      amount_text(s["loaded_amount_million_vnd"]),
+                      _sum_text(s["loaded_count"], s["loaded_amount_million_vnd"]),
                       _count_text(s["plan_count"]), amount_text(s["plan_amount_million_vnd"]),
                       _count_text(s["diff_count"], signed=True),
                       amount_text(s["diff_amount_million_vnd"], signed=True),
@@ -141,7 +148,7 @@ def print_works(doc: dict[str, Any]) -> None:
     labels = works_mod.status_labels()
     total = doc["total"]
     out.print(t("works_title", as_of=doc["as_of"], n=total["count"],
-                amount=amount_text(total["amount_million_vnd"])), highlight=False)
+                amount=_sum_text(total["count"], total["amount_million_vnd"])), highlight=False)
     if doc["works"]:
         out.print(_works_table(doc, labels))
         out.print(_sources_table(doc))

@@ -13,17 +13,22 @@ Formats
 :func:`to_shapefiles`
     One ZIP: per layer ``.shp .shx .dbf .prj .cpg`` (a layer that mixes geometry types,
     ``surveys`` or ``sites``, becomes ``<layer>_points``, ``<layer>_lines``,
-    ``<layer>_polygons``), in the province's VN-2000 TM-3 zone unless ``crs`` says otherwise;
-    text in UTF-8 with a ``.cpg`` saying so; field names are the schema's ``shp_name``; lists
-    joined with "|"; dates as DBF dates; booleans as DBF logicals. ``data_dictionary.csv``
-    and ``data_dictionary.html`` map every short name to its field, labels, type and unit.
+    ``<layer>_polygons``; its features without geometry, such as works known only by their
+    commune or by a road and chainage, become ``<layer>_table``: a ``.dbf`` with its ``.cpg``
+    and no ``.shp``, which ArcGIS and QGIS open as an attribute table, joinable on its
+    commune or road code; the data dictionary lists it as a table), in the province's
+    VN-2000 TM-3 zone unless ``crs`` says otherwise; text in UTF-8 with a ``.cpg`` saying
+    so; field names are the schema's ``shp_name``; lists joined with "|"; dates as DBF
+    dates; booleans as DBF logicals. ``data_dictionary.csv`` and ``data_dictionary.html``
+    map every short name to its field, labels, type and unit.
 :func:`to_gpkg`
-    One GeoPackage, one table per layer (mixed geometry types stay in one table), full field
-    names, in the same CRS as the shapefiles, plus a ``data_dictionary`` table.
+    One GeoPackage, one table per layer (mixed geometry types stay in one table, features
+    without geometry have a null one), full field names, in the same CRS as the shapefiles,
+    plus a ``data_dictionary`` table.
 :func:`to_geojson`
     One ZIP of ``<layer>.geojson`` files (RFC 7946: WGS 84 longitude/latitude, no ``crs``
-    member, polygons wound counter-clockwise, full double precision) plus the data
-    dictionary; list fields are JSON arrays.
+    member, polygons wound counter-clockwise, full double precision; a feature without
+    geometry has ``"geometry": null``) plus the data dictionary; list fields are JSON arrays.
 :func:`to_kml`
     One KML file (WGS 84), one folder per layer, full field names; a layer's ``name`` field
     becomes the placemark name.

@@ -37,12 +37,17 @@ TOLERANCE_M = 0.001  # coordinates read back must be within 1 mm
 _TOLERANCE_DEG = TOLERANCE_M / 111_320.0  # 1 mm in degrees (of latitude; less in longitude)
 _FAMILY = {"Point": "points", "MultiPoint": "points", "LineString": "lines",
            "MultiLineString": "lines", "Polygon": "polygons", "MultiPolygon": "polygons"}
-_FAMILY_ORDER = ("points", "lines", "polygons")
+# "table": features with no geometry (a work known only by its commune, or by a road and
+# chainage): in a shapefile export a geometry-less DBF table of its own (<layer>_table.dbf with
+# its .cpg), in a GeoPackage or GeoJSON rows with a null geometry
+_FAMILY_ORDER = ("points", "lines", "polygons", "table")
+_NUMBER_TYPES = ("real", "amount")  # written, read back and compared as floating point
 _MULTI = {"points": "MultiPoint", "lines": "MultiLineString", "polygons": "MultiPolygon"}
-_TYPES = ("text", "integer", "real", "date", "boolean", "list")
+_TYPES = ("text", "integer", "real", "amount", "date", "boolean", "list")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,9}$")
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_TABLE_PARTS = (".dbf", ".cpg")  # a shapefile export's table of features without geometry
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +123,12 @@ class _Layer:
     fields: tuple[Field, ...]
     gdf: gpd.GeoDataFrame  # EPSG:4326, one column per field, canonical Python values
     family: str | None  # "points", "lines", "polygons"; None when the layer mixes them
-    geometry_type: str  # GDAL geometry type name to write
+    geometry_type: str | None  # GDAL geometry type name to write; None: no geometry
+
+    @property
+    def is_table(self) -> bool:
+        """Whether the layer has no geometry (a shapefile export's DBF-only table)."""
+        return self.family == "table"
 
 
 def _fields_from_spec(name: str, spec: Any) -> tuple[Field, ...]:
@@ -187,17 +197,27 @@ def _canonical(fields: tuple[Field, ...], gdf: gpd.GeoDataFrame, where: str) -> 
 
 
 def _families(gdf: gpd.GeoDataFrame, where: str) -> np.ndarray:
-    names = np.array([None if g is None else _FAMILY.get(g.geom_type) for g in gdf.geometry],
-                     dtype=object)
+    names = np.array([_family(g) for g in gdf.geometry], dtype=object)
     if any(n is None for n in names):
         raise InputError("holds features without a point, line or polygon geometry", path=where)
     return names
 
 
-def _geometry_type(family: str | None, geoms: np.ndarray) -> str:
+def _family(geom: Any) -> str | None:
+    """A geometry's family; ``"table"`` for none (a missing or empty geometry)."""
+    if geom is None or geom.is_empty:
+        return "table"
+    return _FAMILY.get(geom.geom_type)
+
+
+def _geometry_type(family: str | None, geoms: np.ndarray) -> str | None:
+    """The GDAL geometry type to write; ``None`` for a table (no geometry column)."""
+    if family == "table":
+        return None
     if family is None:
         return "Unknown"
-    if family == "points" and all(g.geom_type == "Point" for g in geoms):
+    if family == "points" and all(g is None or g.is_empty or g.geom_type == "Point"
+                                  for g in geoms):
         return "Point"
     return _MULTI[family]
 
@@ -207,7 +227,8 @@ def _split(name: str, source: str, title: dict[str, str], fields: tuple[Field, .
     families = _families(gdf, source)
     present = [f for f in _FAMILY_ORDER if f in set(families)]
     if not split or (len(present) == 1 and not always_split):
-        family = present[0] if len(present) == 1 else None
+        located = [f for f in present if f != "table"]  # null geometries go in any column
+        family = located[0] if len(located) == 1 else "table" if not located else None
         geoms = np.asarray(gdf.geometry.values, dtype=object)
         return [_Layer(name, source, title, fields, gdf.reset_index(drop=True), family,
                        _geometry_type(family, geoms))]
@@ -300,7 +321,7 @@ def _expected_value(f: Field, value: Any, fmt: str) -> Any:
         return items if fmt == "geojson" else LIST_SEPARATOR.join(items)
     if f.type == "integer":
         return int(value)
-    if f.type == "real":
+    if f.type in _NUMBER_TYPES:
         return float(value)
     if f.type == "boolean":
         return bool(value)
@@ -313,7 +334,7 @@ def _arrays(kind: str, values: list[Any], fmt: str) -> tuple[np.ndarray, np.ndar
         ints = [0 if v is None else v for v in values]
         small = all(-999_999_999 <= v <= 999_999_999 for v in ints)
         return np.array(ints, dtype=np.int32 if small else np.int64), mask
-    if kind == "real":
+    if kind in _NUMBER_TYPES:
         return np.array([0.0 if v is None else v for v in values], dtype=np.float64), mask
     if kind == "boolean":
         return np.array([bool(v) for v in values], dtype=bool), mask
@@ -339,15 +360,18 @@ def _table(layer: _Layer, target: CRS, fmt: str) -> _Table:
             array, mask = _arrays(f.type, values, fmt)
             data.append(array)
             masks.append(mask)
-    geoms = np.asarray(layer.gdf.geometry.values, dtype=object)
+    geoms = np.asarray([None if _family(g) == "table" else g for g in layer.gdf.geometry.values],
+                       dtype=object)
     if fmt in ("shapefile", "gpkg"):
         geoms = _project(geoms, target)
-    if layer.geometry_type.startswith("Multi"):
+    if (layer.geometry_type or "").startswith("Multi"):
         geoms = np.array([_as_multi(g) for g in geoms], dtype=object)
     return _Table(layer, names, kinds, expected, data, masks, geoms, truncated, geoms.copy())
 
 
 def _as_multi(geom: Any) -> Any:
+    if geom is None:
+        return None
     kind = geom.geom_type
     if kind == "Point":
         return shapely.MultiPoint([geom])
@@ -366,7 +390,8 @@ def _write(path: str, *, driver: str, layer: str, table: _Table, crs: CRS,
            encoding: str | None = None, dataset_options: dict[str, Any] | None = None,
            layer_options: dict[str, Any] | None = None) -> None:
     """Write one layer through GDAL (pyogrio's raw writer): the one place GDAL writes."""
-    wkb = shapely.to_wkb(table.geometry, byte_order=1, flavor="iso", output_dimension=2)
+    wkb = None if table.layer.is_table else shapely.to_wkb(
+        table.geometry, byte_order=1, flavor="iso", output_dimension=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         pyogrio.raw.write(
@@ -391,6 +416,8 @@ def _zip_folder(folder: Path, zip_path: Path) -> None:
 def _feature_json(table: _Table, index: int) -> dict[str, Any]:
     props = {name: table.expected[col][index] for col, name in enumerate(table.names)}
     geom = table.geometry[index]
+    if geom is None:  # RFC 7946 §3.2: an unlocated feature has a null geometry
+        return {"type": "Feature", "properties": props, "geometry": None}
     if _FAMILY.get(geom.geom_type) == "polygons":
         geom = shapely.orient_polygons(geom, exterior_cw=False)  # RFC 7946 §3.1.6
     return {"type": "Feature", "properties": props,

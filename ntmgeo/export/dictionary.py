@@ -20,7 +20,8 @@ from .. import i18n
 from ..store import Store
 from .convert import DBF_TEXT_BYTES, _crs_label, _Layer, _layers, _Table
 
-_TYPE_WORDS = {"text": "text", "integer": "integer", "real": "real", "date": "date",
+_TYPE_WORDS = {"text": "text", "integer": "integer", "real": "real",
+               "amount": "real (amount)", "date": "date",
                "boolean": "boolean", "list": "list ('|')"}
 DICTIONARY_COLUMNS = ("layer", "shp_name", "field", "type", "label_vi", "label_en", "unit")
 
@@ -86,11 +87,14 @@ def _dictionary_html(layers: list[_Layer], tables: list[_Table], *, title: str, 
     ]
     label = _both("Label")
     for layer, table in zip(layers, tables, strict=True):
-        file_name = f"{layer.name}.shp" if fmt == "shapefile" else f"{layer.name}.geojson"
+        file_name = (f"{layer.name}.geojson" if fmt != "shapefile" else
+                     f"{layer.name}.dbf" if layer.is_table else f"{layer.name}.shp")
         parts.append(f"<h2>{e(layer.name)}: {e(layer.title['vi'])} / "
                      f"{e(layer.title['en'])}</h2>")
+        kind = (_pair(_both("no geometry (a table: its fields say where each feature is)"))
+                if layer.is_table else e(layer.geometry_type or ""))
         parts.append(f"<p>{_pair(_both('file'))} <code>{e(file_name)}</code>: {len(layer.gdf)} "
-                     f"{_pair(_both('features'))}, {e(layer.geometry_type)}.</p>")
+                     f"{_pair(_both('features'))}, {kind}.</p>")
         parts.append(f"<table><thead><tr><th>{_both('Field name (shapefile)')['vi']}</th>"
                      f"<th>{_pair(_both('field'))}</th><th>{_pair(_both('type'))}</th>"
                      f"<th>{label['vi']}</th><th>{label['en']}</th>"

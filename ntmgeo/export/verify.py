@@ -14,10 +14,12 @@ import io
 import math
 import warnings
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import fiona
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -30,7 +32,9 @@ from .._errors import ExportError
 from ..values import is_missing
 from .convert import (
     _FAMILY,
+    _NUMBER_TYPES,
     _SHAPEFILE_PARTS,
+    _TABLE_PARTS,
     _as_multi,
     _crs_label,
     _Layer,
@@ -59,7 +63,7 @@ def _read_value(kind: str, value: Any, fmt: str) -> Any:
         return bool(value)
     if kind == "integer":
         return int(value)
-    if kind == "real":
+    if kind in _NUMBER_TYPES:
         return float(value)
     if kind == "list" and fmt == "geojson":
         return [str(v) for v in value]
@@ -69,7 +73,7 @@ def _read_value(kind: str, value: Any, fmt: str) -> Any:
 def _same(kind: str, want: Any, got: Any) -> bool:
     if want is None or got is None:
         return want is None and got is None
-    if kind == "real":
+    if kind in _NUMBER_TYPES:
         return math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-9)
     if kind in {"text", "list"}:
         return type(got) is type(want) and got == want
@@ -83,6 +87,11 @@ def _canon_coords(geom: Any) -> np.ndarray:
 
 def _check_geometry(where: str, reader: str, number: int, want: Any, got: Any,
                     tol: float) -> None:
+    if want is None:  # a feature without geometry must read back without one
+        if got is not None and not got.is_empty:
+            raise ExportError("{where}: {reader} reads feature {n} with a geometry, written "
+                              "without", where=where, reader=reader, n=number)
+        return
     if got is None or got.is_empty:
         raise ExportError("{where}: {reader} reads feature {n} without geometry", where=where,
                           reader=reader, n=number)
@@ -134,8 +143,12 @@ def _read_pyogrio(path: str, layer: str | None, table: _Table, fmt: str, where: 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         frame = pyogrio.read_dataframe(path, **kwargs)
-    geoms = list(frame.geometry.values)
-    data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    if isinstance(frame, gpd.GeoDataFrame):
+        geoms = list(frame.geometry.values)
+        data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    else:  # a table without geometry (a shapefile export's .dbf)
+        geoms = [None] * len(frame)
+        data = pd.DataFrame(frame)
     if fmt == "kml":
         data = data.rename(columns={"Name": "name"})
     rows = data.astype(object).to_dict("records")
@@ -157,10 +170,16 @@ def _read_fiona(path: str, layer: str | None, table: _Table, fmt: str, where: st
         # fiona's KML driver reads only the placemark name: check names, counts, geometry.
         names = [n if n != "Name" else "name" for n in names]
         rows = [{("name" if k == "Name" else k): v for k, v in r.items()} for r in rows]
+        # It also skips placemarks without geometry (pyogrio's LIBKML reads them all).
         keep = [i for i, n in enumerate(table.names) if n == "name"]
-        table = _Table(table.layer, [table.names[i] for i in keep],
-                       [table.kinds[i] for i in keep], [table.expected[i] for i in keep],
-                       [], [], table.geometry, [], table.expected_geometry)
+        located = [j for j, g in enumerate(table.expected_geometry) if g is not None]
+        placed = table.layer
+        if len(located) < len(placed.gdf):
+            placed = replace(placed, gdf=placed.gdf.iloc[located].reset_index(drop=True))
+        table = _Table(placed, [table.names[i] for i in keep],
+                       [table.kinds[i] for i in keep],
+                       [[table.expected[i][j] for j in located] for i in keep],
+                       [], [], table.geometry[located], [], table.expected_geometry[located])
     _check_rows(where, "fiona", table, names, rows, geoms, fmt, tol)
 
 
@@ -199,6 +218,9 @@ def _check_prj(where: str, prj: str, target: CRS, table: _Table) -> None:
 
 def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
     name = table.layer.name
+    if table.layer.is_table:
+        _verify_dbf_table(zip_path, table)
+        return
     where = f"{name}.shp"
     with zipfile.ZipFile(zip_path) as zf:
         members = set(zf.namelist())
@@ -223,6 +245,27 @@ def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
     if target.to_epsg() is not None and fiona_epsg != target.to_epsg():
         raise ExportError("{where}: fiona reads the .prj as EPSG:{epsg}, not {crs}",
                           where=where, epsg=fiona_epsg, crs=_crs_label(target))
+
+
+def _verify_dbf_table(zip_path: Path, table: _Table) -> None:
+    """A shapefile export's table of features without geometry: ``.dbf`` and ``.cpg``."""
+    name = table.layer.name
+    where = f"{name}.dbf"
+    with zipfile.ZipFile(zip_path) as zf:
+        members = set(zf.namelist())
+        for ext in _TABLE_PARTS:
+            if f"{name}{ext}" not in members:
+                raise ExportError("{where}: the ZIP lacks {member}", where=where,
+                                  member=f"{name}{ext}")
+        cpg = zf.read(f"{name}.cpg").decode("ascii", "replace").strip()
+        dbf_names = _dbf_field_names(zf.read(f"{name}.dbf"))
+    if cpg.upper() not in ("UTF-8", "UTF8"):
+        raise ExportError("{where}: the .cpg says {cpg}, not UTF-8", where=where, cpg=repr(cpg))
+    if dbf_names != table.names:
+        raise ExportError("{where}: the .dbf field names are {got}, expected {want}",
+                          where=where, got=dbf_names, want=table.names)
+    _read_pyogrio(f"/vsizip/{zip_path}/{name}.dbf", None, table, "shapefile", where, 0.0)
+    _read_fiona(f"/vsizip/{zip_path}/{name}.dbf", None, table, "shapefile", where, 0.0)
 
 
 def _verify_dictionary(zip_path: Path, layers: list[_Layer]) -> None:
