@@ -37,6 +37,7 @@ from .layers import (
     EXTRA_FIELD,
     Field,
     LayerSchema,
+    catalogue_words,
     column_map,
     conform,
     convert_value,
@@ -289,6 +290,9 @@ def record_fields(table: str) -> tuple[tuple[Field, ...], dict[str, dict[str, st
             continue
         col = spec.get(name) or {}
         values = col.get("values") or {}
+        if col.get("values_catalogue"):  # the codes and words of a catalogue (funding sources)
+            values = {code: list(ws) for code, ws
+                      in catalogue_words(col["values_catalogue"]).items()}
         words[name] = {heading_key(w): str(code) for code, ws in values.items()
                        for w in [code, *ws]}
         allowed = tuple(str(c) for c in values) if values and kind == "text" else None

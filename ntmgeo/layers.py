@@ -38,7 +38,8 @@ from .codes import fold_many
 from .fieldvalues import bad_value, is_blank
 from .fieldvalues import convert_value as _convert_type
 
-__all__ = ["EXTRA_FIELD", "Field", "LayerSchema", "all_schemas", "column_map", "conform",
+__all__ = ["EXTRA_FIELD", "Field", "LayerSchema", "all_schemas", "catalogue_words", "column_map",
+           "conform",
            "convert_value", "heading_key", "load_schema", "match_allowed", "validate_all"]
 
 EXTRA_FIELD = "extra"
@@ -183,7 +184,7 @@ def parse_schema(doc: Any, *, where: str = "<schema>") -> LayerSchema:
     )
 
 
-def _catalogue_words(ref: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+def catalogue_words(ref: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """``{id: (names, short names, aliases)}`` of the catalogue a field's ``allowed_catalogue``
     names (``{file: data/…yml, list: key}``; each entry ``id``, ``name``/``short`` {vi, en},
     ``aliases``).
@@ -199,7 +200,7 @@ def _catalogue_words(ref: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def _allowed_aliases(f: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    catalogue = _catalogue_words(f["allowed_catalogue"]) if f.get("allowed_catalogue") else {}
+    catalogue = catalogue_words(f["allowed_catalogue"]) if f.get("allowed_catalogue") else {}
     return {a["value"]: (*a.get("aliases", ()), *catalogue.get(a["value"], ()))
             for a in f.get("allowed", [])}
 

@@ -293,13 +293,25 @@ def _ntm_level(level: str | None, lang: str | None = None) -> str:
     return level or ""
 
 
+_BY_CRITERIA = ("* level reached by the criteria recorded met (all of the set's), not by a "
+                "recognition recorded in the status")
+
+
+def _level_text(entry: dict[str, Any], lang: str | None = None) -> str:
+    """A commune's level as the table shows it: marked "*" when it comes from its criteria
+    recorded met rather than from a recognition (``level_basis``), as the CLI marks it.
+    """
+    level = _ntm_level(entry.get("level"), lang) or _t("No data", lang)
+    return f"{level} *" if entry.get("level_basis") == "criteria" else level
+
+
 def _commune_summary(entry: dict[str, Any], lang: str | None = None) -> dict[str, str]:
     met, total = entry.get("criteria_met"), entry.get("criteria_total")
     unmet = [f"{c['id']}. {_vi(c['name'], lang)}" for c in entry.get("criteria") or []
              if c.get("met") is False]
     unknown = _t("No data", lang)
     values = (str(entry.get("comm_code") or ""), str(entry.get("name") or ""),
-              _ntm_level(entry.get("level"), lang) or unknown,
+              _level_text(entry, lang),
               f"{met}/{total}" if met is not None else unknown, "; ".join(unmet),
               _ntm_level(entry.get("target"), lang),
               _dmy(entry.get("as_of")), str(entry.get("note") or ""))
@@ -323,7 +335,7 @@ def commune_rows(doc: dict[str, Any], lang: str | None = None) -> list[dict[str,
         if criteria is None:
             criteria = [{"id": c.id, "name": c.name, "met": None}
                         for c in load_set(doc["criteria_set"]["id"]).criteria]
-        level = _ntm_level(entry.get("level"), lang) or unknown
+        level = _level_text(entry, lang)
         for crit in criteria:
             values = (str(entry.get("comm_code") or ""), str(entry.get("name") or ""), level,
                       str(crit["id"]), _vi(crit.get("name"), lang),
@@ -459,11 +471,16 @@ def _commune_sheets(wb: Workbook, doc: dict[str, Any], lang: str | None = None) 
     summary = [_commune_summary(e, lang) for e in doc["communes"]]
     end_summary = _body(ws, head + 1, summary, cols, None, lang)
     mean = (doc.get("summary") or {}).get("criteria_met_mean")
+    notes = []
     if mean is not None:  # from recorded criteria (Tam Đường's "18,5 tiêu chí/xã")
-        _notes(ws, end_summary + 1, [_t(
+        notes.append(_t(
             "Average criteria met: {mean} per commune ({n}/{total} communes with a count)",
             lang, mean=_number(mean, lang), n=doc["summary"]["criteria_counted"],
-            total=doc["summary"]["communes"])], len(cols))
+            total=doc["summary"]["communes"]))
+    if any(e.get("level_basis") == "criteria" for e in doc["communes"]):
+        notes.append(_t(_BY_CRITERIA, lang))
+    if notes:
+        _notes(ws, end_summary + 1, notes, len(cols))
     used = {ws.title.lower()}
     all_rows = commune_rows(doc, lang)
     code_col, level_col, number, name_col, result_col, note_col = (

@@ -42,7 +42,7 @@ REPORT_TABLES = {"_LEVEL_TITLE": report._LEVEL_TITLE, "_LEVEL_WORD": report._LEV
                  "_TYPE_WORDS": forms._TYPE_WORDS, "_GUIDE_HEADINGS": forms._GUIDE_HEADINGS}
 # The names those non-literal first arguments have in report.py (a table, a loop variable over
 # one, and the parameter of ``_t`` / ``_words`` themselves).
-REPORT_NAMES = {*REPORT_TABLES, "h", "word_id", "msgid"}
+REPORT_NAMES = {*REPORT_TABLES, "h", "word_id", "msgid", "_BY_CRITERIA"}
 
 
 def _collect(markers: set[str], paths: list, names: set[str] | None = None
@@ -80,6 +80,7 @@ def _collect_report() -> tuple[dict[str, list[str]], list[str]]:
     """
     found, problems = _collect(REPORT_MARKERS, [PACKAGE / "report.py", PACKAGE / "forms.py"],
                                REPORT_NAMES)
+    found.setdefault(report._BY_CRITERIA, []).append("ntmgeo/report.py:_BY_CRITERIA")
     for name, table in REPORT_TABLES.items():
         for msgid in table.values() if isinstance(table, dict) else table:
             found.setdefault(msgid, []).append(f"ntmgeo:{name}")

@@ -375,3 +375,17 @@ class TestEnglish:
         assert report.FORMATS["xlsx"].label == {
             "vi": "bảng tiêu chí (Excel) kèm trang Tiến độ",
             "en": "the criteria table (Excel) with the progress sheet"}
+
+
+def test_a_level_from_recorded_criteria_is_marked_as_in_the_cli():
+    """A commune all of whose criteria are recorded met shows its level with "*" (not a
+    recognition), in the summary sheet's rows and in the per-criterion rows alike.
+    """
+    from ntmgeo import report as report_mod
+
+    entry = {"comm_code": "03424", "name": "Bản Bo", "level": "ntm", "level_basis": "criteria",
+             "criteria_met": 19, "criteria_total": 19, "criteria": [], "as_of": "2024-06-30"}
+    row = report_mod._commune_summary(entry, "vi")
+    assert row["Mức đạt chuẩn"] == "Nông thôn mới *"
+    plain = report_mod._commune_summary({**entry, "level_basis": None}, "vi")
+    assert plain["Mức đạt chuẩn"] == "Nông thôn mới"

@@ -353,3 +353,33 @@ def test_the_cli_says_0_million_with_no_works_and_reads_well_with_several_source
     assert "đã nhập 2 công trình, 1.734,5 triệu đồng" in out
     assert "Nhiều nguồn vốn" in out and "CT MTQG DTTS" in out  # the two-source work, once
     assert "Chưa ghi tình trạng" in out and "03385" in out
+
+
+def test_the_plans_totals_import_from_a_workbook_in_the_plans_words(tmp_path):
+    """A district's summary table: "Vốn NTM" is the source ntm, "23.198" is 23,198 million."""
+    import openpyxl
+
+    store = GpkgStore.create(tmp_path / "p.gpkg", prov_code="12")
+    ingest.import_file(store, "admin_units", share_path("data", "tamduong", "admin_units.geojson"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kế hoạch", "Mã đơn vị", "Nguồn vốn", "Số công trình", "Kinh phí (triệu đồng)",
+               "Tính đến ngày"])
+    ws.append(["KH 2024", "106", "Vốn NTM", 13, "23.198", "01/01/2024"])
+    ws.append(["KH 2024", "106", "Ngân sách địa phương", 7, "11.873", "01/01/2024"])
+    ws.append(["KH 2024", "106", None, 41, None, "01/01/2024"])
+    path = tmp_path / "tong_hop.xlsx"
+    wb.save(path)
+    ingest.import_records(store, "reported_works", path)
+    rows = store.read_records("reported_works").set_index("works_count")
+    assert rows.loc[13, "funding_source"] == "ntm"
+    assert rows.loc[13, "amount_million_vnd"] == pytest.approx(23198)
+    assert rows.loc[7, "funding_source"] == "local_budget"
+    assert pd.isna(rows.loc[41, "funding_source"]) or rows.loc[41, "funding_source"] in ("", None)
+    bad = tmp_path / "bad.xlsx"
+    ws.append(["KH 2024", "106", "Vốn vay ngân hàng thế giới", 2, "1.000", "01/01/2024"])
+    wb.save(bad)
+    before = store_fingerprint(store.path)
+    with pytest.raises(InputError, match="Nguồn vốn"):
+        ingest.import_records(store, "reported_works", bad)
+    assert store_fingerprint(store.path) == before

@@ -97,6 +97,8 @@ JS_WORDS: dict[str, str] = {
     "w_not_unmet": N_("not unmet"),
     "indicators_met": N_("indicators met"),
     "criteria_met_w": N_("criteria met"),
+    "level_by_criteria": N_("* level reached by the criteria recorded met (all of the set's), "
+                            "not by a recognition recorded in the status"),
     "indicators_total": N_("indicators in all"),
     "criteria_total": N_("criteria in all"),
     "locate": N_("Show on the map"),

@@ -64,16 +64,22 @@ def status(db: Path, level: str, unit: str | None, as_of: str | None, source: st
 @cli.command()
 @db_option()
 @click.option("--unit", "code", required=True, help="Unit code (e.g. 68 for Lâm Đồng).")
-@click.option("--level", type=click.Choice(["province", "district"]), default="province",
-              show_default=True)
+@click.option("--level", type=click.Choice(["province", "district"]), default=None,
+              help="Level of the unit (default: its level in the store; province if the "
+                   "store does not hold it).")
 @as_of_option()
 @json_option()
-def targets(db: Path, code: str, level: str, as_of: str | None, as_json: bool) -> None:
+def targets(db: Path, code: str, level: str | None, as_of: str | None, as_json: bool) -> None:
     """Roll-up targets of a province or district (data/rollups): shares of the units below
     it at each NTM level.
     """
     store = Snapshot.of(open_store(db))  # the date and the roll-ups read it once
     as_of = check_date(as_of) if as_of else status_mod.default_as_of(store)
+    if level is None:
+        units = store.read_layer("admin_units")
+        held = units[(units["code"].astype(str) == code)
+                     & units["level"].isin(["province", "district"])]
+        level = str(held["level"].iloc[0]) if not held.empty else "province"
     docs = status_mod.rollups(store, level=level, code=code, as_of=as_of)
     if as_json:
         render.echo_json(docs)

@@ -20,7 +20,7 @@ import pandas as pd
 __all__ = ["RECORD_TABLES", "Store", "StoreReader", "open_store"]
 
 # Non-spatial record tables every store keeps, as (column, type) pairs. Types as in layer
-# schemas: text, integer, real, date, boolean, list.
+# schemas: text, integer, real, amount, date, boolean, list.
 RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     # A value reported for an indicator of a unit (from a plan's table, or entered by staff).
     "reported_values": (
@@ -56,7 +56,7 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     # (Tam Đường: seed 003 lines 105-109); beside them ``ntmgeo works`` shows the loaded works'.
     "reported_works": (
         ("plan", "text"), ("unit_code", "text"), ("unit_valid_from", "date"),
-        ("funding_source", "text"), ("works_count", "integer"), ("amount_million_vnd", "real"),
+        ("funding_source", "text"), ("works_count", "integer"), ("amount_million_vnd", "amount"),
         ("as_of", "date"), ("source", "text"), ("note", "text"), ("recorded_at", "text"),
     ),
     # People who may change the store (web sign-in); passwords are stored hashed.

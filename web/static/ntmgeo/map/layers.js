@@ -53,11 +53,13 @@ function communePopup(props) {
   var st = communeStatusFor(props);
   var box = popupBox(props.name, M.commune + " · " + M.code + " " + props.code);
   var dl = add(box, el("dl")).lastChild;
-  row(dl, "ntm_level", st && st.level ? label("ntm_level", st.level) : M.unknown);
+  var byCriteria = st && st.level_basis === "criteria";  // not a recognition: marked "*"
+  row(dl, "ntm_level", st && st.level ? label("ntm_level", st.level) + (byCriteria ? " *" : "") : M.unknown);
   if (st && st.criteria_met !== null && st.criteria_met !== undefined)
     row(dl, "criteria_met", st.criteria_met + "/" + st.criteria_total);
   row(dl, "as_of", st && st.as_of);
   row(dl, "target", st && st.target ? label("ntm_level", st.target) : null);
+  if (byCriteria) add(box, el("p", "muted", M.level_by_criteria));
   add(box, el("h4", null, M.unmet_criteria));
   if (st && st.criteria) {
     var unmet = st.criteria.filter(function (c) { return c.met === false; });
