@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ._errors import CriterionDataMissing
+from . import i18n
+from ._errors import CriterionDataMissing, Message
 from ._resources import share_path
 
 __all__ = ["CriteriaSet", "Criterion", "Indicator", "Threshold", "all_sets", "default_kind",
-           "load_set", "set_for", "sets_for_level", "table_headings"]
+           "in_force", "load_set", "set_for", "sets_for_level", "table_headings",
+           "with_thresholds", "zone_id"]
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
         "==": operator.eq}
+# Other ways a thresholds file writes a comparison.
+_OP_SIGNS = {"≥": ">=", "=>": ">=", "≤": "<=", "=<": "<=", "=": "=="}
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class Threshold:
     op: str | None = None
     value: float | None = None
     unit: str | None = None
+    # Where a thresholds file gave it (:func:`with_thresholds`): the file's source and date.
+    source: str | None = None
+    as_of: str | None = None
 
     def met_by(self, value: float | None) -> bool | None:
         """Whether ``value`` meets a numeric threshold (None when it cannot be told)."""
@@ -45,8 +53,11 @@ class Threshold:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"text": self.text, "kind": self.kind, "op": self.op, "value": self.value,
-                "unit": self.unit}
+        doc: dict[str, Any] = {"text": self.text, "kind": self.kind, "op": self.op,
+                               "value": self.value, "unit": self.unit}
+        if self.source is not None:
+            doc.update(source=self.source, as_of=self.as_of)
+        return doc
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,10 @@ class Criterion:
     name: dict[str, str]
     indicators: tuple[Indicator, ...] | None
     note: dict[str, str] | None = None
+    # False where the indicators are not the criterion's full list (added by a thresholds
+    # file to a criterion the catalogue lists none for): one unmet makes the criterion unmet,
+    # all met do not make it met.
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,9 @@ class CriteriaSet:
     # The set in force for its level when no kind is asked for (``level_default: true`` in
     # the file): the town's set is the đô thị văn minh one, not an NTM set.
     level_default: bool = False
+    # The number of indicators the sources state, where they do not list them (47 for
+    # 51/2025/QĐ-TTg).
+    indicators_stated: int | None = None
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -210,6 +228,7 @@ def _parse(doc: dict[str, Any], path: Path) -> CriteriaSet:
         criteria=tuple(criteria), decisions=tuple(doc.get("decisions") or ()),
         zones=tuple(zones), recognition_conditions=tuple(doc.get("recognition_conditions") or ()),
         path=str(path), level_default=bool(doc.get("level_default", False)),
+        indicators_stated=doc.get("indicators_stated"),
     )
 
 
@@ -297,3 +316,194 @@ def set_for(level: str, date: dt.date | str, *, kind: str | None = None,
         raise CriterionDataMissing("no '{kind}' criteria set for level '{level}' in force on "
                                    "{date}", kind=kind, level=level, date=_iso(date))
     return max(matches, key=lambda s: s.period[0] or "")
+
+
+# ------------------------------------------------------------------ the set in force, in words
+
+
+def _level_word(level: str) -> dict[str, str]:
+    words = {"province": i18n.both("province"), "district": i18n.both("district"),
+             "commune": i18n.both("commune"), "village": i18n.both("village"),
+             "town": i18n.both("town")}
+    return words.get(level) or {"vi": level, "en": level}
+
+
+def _dmy(day: str) -> str:
+    return dt.date.fromisoformat(day[:10]).strftime("%d/%m/%Y")
+
+
+def _set_label(cset: CriteriaSet) -> dict[str, str]:
+    """A set's title, with its (first) decision's number where it has one."""
+    if cset.decisions:
+        return i18n.both("{title} (Decision {decision})", title=cset.title,
+                         decision=str(cset.decisions[0].get("number")))
+    return dict(cset.title)
+
+
+def in_force(level: str, date: dt.date | str, *, kind: str | None = None,
+             folder: str | Path | None = None) -> tuple[CriteriaSet | None, dict[str, str]]:
+    """The set of ``kind`` for units of ``level`` in force on ``date`` (:func:`set_for`), or
+    ``None``; and a sentence (``{vi, en}``) saying which applies, or that none does and which
+    ended before the date and which applies after it, from the catalogue's periods.
+    """
+    day = str(_iso(date))
+    try:
+        cset: CriteriaSet | None = set_for(level, day, kind=kind, folder=folder)
+    except CriterionDataMissing:
+        cset = None
+    lvl = _level_word(level)
+    if cset is not None:
+        return cset, i18n.both("On {date} the {level} criteria set in force is {set}",
+                               date=_dmy(day), level=lvl, set=_set_label(cset))
+    kind = kind or default_kind(level, folder)
+    same = [s for s in all_sets(folder).values()
+            if s.level == level and s.kind == kind and s.period[0] is not None]
+    before = max((s for s in same if s.period[1] is not None and s.period[1] < day),
+                 key=lambda s: str(s.period[1]), default=None)
+    after = min((s for s in same if str(s.period[0]) > day),
+                key=lambda s: str(s.period[0]), default=None)
+    if before is not None and after is not None:
+        return None, i18n.both(
+            "No {level} criteria set is in force on {date}: the {before} ended on {end} and "
+            "the {after} applies from {start}", level=lvl, date=_dmy(day),
+            before=_set_label(before), end=_dmy(str(before.period[1])),
+            after=_set_label(after), start=_dmy(str(after.period[0])))
+    if before is not None:
+        return None, i18n.both(
+            "No {level} criteria set is in force on {date}: the {before} ended on {end}, and "
+            "the catalogue has no later one", level=lvl, date=_dmy(day),
+            before=_set_label(before), end=_dmy(str(before.period[1])))
+    if after is not None:
+        return None, i18n.both(
+            "No {level} criteria set is in force on {date}: the {after} applies from {start}",
+            level=lvl, date=_dmy(day), after=_set_label(after),
+            start=_dmy(str(after.period[0])))
+    return None, i18n.both("The catalogue has no {level} criteria set", level=lvl)
+
+
+# --------------------------------------------------------------- thresholds from a file
+
+def _fold(text: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def zone_id(cset: CriteriaSet, word: Any) -> str | None:
+    """The id of the region or commune group of ``cset`` that ``word`` names (its id, a name
+    or an alias: "Nhóm 1", "nhóm I", "1"; case and spaces ignored), or ``None``.
+    """
+    key = _fold(word)
+    for zone in cset.zones:
+        words = [zone.get("id"), *(zone.get("name") or {}).values(), *(zone.get("aliases") or ())]
+        if key in {_fold(w) for w in words if w is not None}:
+            return str(zone["id"])
+    return None
+
+
+def _blank(value: Any) -> bool:
+    return (value is None or (isinstance(value, float) and value != value)
+            or str(value).strip() == "")
+
+
+def op_of(text: Any) -> str | None:
+    """The comparison ``text`` writes (">=", "≥", "=>", …) as one of ``>=``, ``<=``, ``>``,
+    ``<``, ``==``; ``None`` if it is none of them.
+    """
+    sign = "".join(str(text).split())
+    sign = _OP_SIGNS.get(sign, sign)
+    return sign if sign in _OPS else None
+
+
+def threshold_problem(row: dict[str, Any]) -> Message | None:
+    """What is wrong with a thresholds row's comparison, value and text, or ``None``."""
+    if not _blank(row.get("op")) and op_of(row["op"]) is None:
+        return Message("'{op}' is not a comparison (>=, <=, >, <, ==)", op=str(row["op"]))
+    if not _blank(row.get("value")) and _blank(row.get("op")):
+        return Message("a threshold value needs its comparison (>=, <=, >, <, ==)")
+    if _blank(row.get("value")) and _blank(row.get("text")):
+        return Message("a threshold needs a value or its text")
+    return None
+
+
+def _row_threshold(row: dict[str, Any]) -> Threshold:
+    """A thresholds row as a :class:`Threshold`: numeric where it gives a value, else a
+    pass/fail one (its ``text``).
+    """
+    value = None if _blank(row.get("value")) else float(row["value"])
+    op = None if _blank(row.get("op")) else op_of(row["op"])
+    unit = None if _blank(row.get("unit")) else str(row["unit"]).strip()
+    text = "" if _blank(row.get("text")) else str(row["text"]).strip()
+    if not text and value is not None:
+        figure = f"{value:.10g}".replace(".", ",")
+        text = " ".join(p for p in (op, figure + (unit or "")) if p)
+    return Threshold(text=text, kind="numeric" if value is not None else "pass", op=op,
+                     value=value, unit=unit, source=str(row.get("source") or "") or None,
+                     as_of=None if _blank(row.get("as_of")) else str(row["as_of"])[:10])
+
+
+def with_thresholds(cset: CriteriaSet, rows: Any, *, as_of: str | None = None) -> CriteriaSet:
+    """``cset`` with the thresholds of ``rows`` (records of the store's ``thresholds`` table,
+    or rows of a thresholds file: :mod:`ntmgeo.thresholds`) applied: per indicator and group
+    (or the general threshold, without a group), the latest row dated on or before ``as_of``.
+
+    A row may add an indicator the catalogue does not list, to the criterion it names
+    (``criterion_id``, ``indicator_name``); such a criterion's indicators are then not its full
+    list (``complete=False``). Rows of other sets are ignored. Pure.
+    """
+    records = [dict(r) for r in (rows.to_dict("records") if hasattr(rows, "to_dict") else rows)]
+    mine = [r for r in records if str(r.get("criteria_set")) == cset.id
+            and (as_of is None or _blank(r.get("as_of")) or str(r["as_of"])[:10] <= as_of)]
+    if not mine:
+        return cset
+    mine.sort(key=lambda r: (str(r.get("as_of") or ""), str(r.get("recorded_at") or "")))
+    known = {i.id: c.id for c in cset.criteria for i in (c.indicators or ())}
+    chosen: dict[tuple[str, str | None], Threshold] = {}
+    added: dict[str, tuple[str, str]] = {}  # new indicator id -> (criterion id, name)
+    for row in mine:
+        iid, where = str(row.get("indicator_id")).strip(), str(row.get("source") or cset.id)
+        zone = None
+        if not _blank(row.get("group")):
+            zone = zone_id(cset, row["group"])
+            if zone is None:
+                raise CriterionDataMissing(
+                    "{where}: criteria set '{set}' has no group or region '{group}' (known: "
+                    "{known})", where=where, set=cset.id, group=str(row["group"]),
+                    known=", ".join(str(z.get("id")) for z in cset.zones) or "-")
+        cid = None if _blank(row.get("criterion_id")) else str(row["criterion_id"]).strip()
+        if iid in known:
+            if cid is not None and cid != known[iid]:
+                raise CriterionDataMissing(
+                    "{where}: indicator '{id}' belongs to criterion '{crit}', not '{given}'",
+                    where=where, id=iid, crit=known[iid], given=cid)
+        elif iid not in added:
+            name = None if _blank(row.get("indicator_name")) else str(row["indicator_name"])
+            if cid is None or name is None or not cset.has_criterion(cid):
+                raise CriterionDataMissing(
+                    "{where}: criteria set '{set}' has no indicator '{id}': a row adding it "
+                    "names one of the set's criteria and the indicator's name", where=where,
+                    set=cset.id, id=iid)
+            added[iid] = (cid, name.strip())
+        problem = threshold_problem(row)
+        if problem is not None:
+            raise CriterionDataMissing("{where}: indicator '{id}': {problem}", where=where,
+                                       id=iid, problem=problem)
+        chosen[(iid, zone)] = _row_threshold(row)
+
+    def apply(ind: Indicator) -> Indicator:
+        mine_ = {z: t for (i, z), t in chosen.items() if i == ind.id}
+        if not mine_:
+            return ind
+        return replace(ind, threshold=mine_.get(None, ind.threshold),
+                       thresholds={**ind.thresholds,
+                                   **{z: t for z, t in mine_.items() if z is not None}})
+
+    criteria = []
+    for crit in cset.criteria:
+        new = [Indicator(id=i, name={"vi": name, "en": name}, method="reported")
+               for i, (c, name) in added.items() if c == crit.id]
+        inds = [apply(i) for i in (*(crit.indicators or ()), *new)]
+        if crit.indicators is None and not inds:
+            criteria.append(crit)
+            continue
+        criteria.append(replace(crit, indicators=tuple(inds),
+                                complete=crit.complete and crit.indicators is not None))
+    return replace(cset, criteria=tuple(criteria))

@@ -89,7 +89,9 @@ def load_sample(store: Store, name: str) -> dict[str, int]:
     for layer, file in spec["layers"].items():
         counts[layer] = ingest.import_file(store, layer, folder / file, user="sample").count
     for rec in spec.get("records", []):
-        counts[rec["table"]] = store.add_records(rec["table"], _record_rows(folder, rec))
+        # a table may take several files (a sample reusing another's, ``../damrong/…``)
+        counts[rec["table"]] = (counts.get(rec["table"], 0)
+                                + store.add_records(rec["table"], _record_rows(folder, rec)))
     return counts
 
 

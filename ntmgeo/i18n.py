@@ -182,6 +182,17 @@ _MSGIDS: dict[str, str] = {
     "due_about": "    For: {about}",
     "due_source": "    Source: {source}",
     "due_on_request": "On request:",
+    "formed_from_title": "{name} ({code}) was formed on {date} from (their own records):",
+    "predecessor_line": "{name} ({code}, valid {start} – {end}; {kind}): {level}{met}, "
+                        "as of {as_of} · {source}",
+    "predecessor_no_record": "{name} ({code}, valid {start} – {end}; {kind}): no status "
+                             "record",
+    "predecessor_not_held": "not in the store",
+    "kind_merge": "merged",
+    "kind_split": "split",
+    "kind_share": "part of its area",
+    "kind_share_of": "{kind}, {pct} of its area",
+    "commune_group": "Commune group",
 }
 
 _MAX_IDS = 10  # ids listed in one message; the rest are counted

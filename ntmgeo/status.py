@@ -15,6 +15,7 @@ import pandas as pd
 from . import criteria as criteria_mod
 from . import criteria_records as crit_records
 from . import i18n
+from . import lineage as lineage_mod
 from . import owners as owners_mod
 from . import rollup as rollup_mod
 from . import units as units_mod
@@ -59,8 +60,9 @@ def _latest(rows: pd.DataFrame, as_of: str) -> pd.DataFrame:
 
 
 def _indicator_doc(ind: Indicator, reported: pd.Series | None,
-                   computed: ComputedValue | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    threshold = ind.threshold_for()
+                   computed: ComputedValue | None, *, zone: str | None = None
+                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    threshold = ind.threshold_for(zone)
     disagreements: list[dict[str, Any]] = []
     rep_value = json_clean(reported["value"]) if reported is not None else None
     rep_met = json_clean(reported["met"]) if reported is not None else None
@@ -126,6 +128,14 @@ def _all_met(values: list[bool | None]) -> bool | None:
     return True
 
 
+def _criterion_met(crit: Any, values: list[bool | None]) -> bool | None:
+    """A criterion met when all its indicators are; where they are not its full list (some
+    added by a thresholds file), one unmet makes it unmet and all met tell nothing.
+    """
+    met = _all_met(values)
+    return None if met is True and not crit.complete else met
+
+
 def evaluate(
     cset: CriteriaSet,
     *,
@@ -135,6 +145,7 @@ def evaluate(
     summary: dict[str, Any] | None = None,
     computed: dict[str, ComputedValue] | None = None,
     criteria_records: pd.DataFrame | None = None,
+    zone: str | None = None,
 ) -> dict[str, Any]:
     """Status document of one unit under one criteria set on ``as_of``.
 
@@ -165,11 +176,11 @@ def evaluate(
         ind_docs = []
         for ind in crit.indicators:
             rep = latest.loc[ind.id] if ind.id in latest.index else None
-            doc, dis = _indicator_doc(ind, rep, computed.get(ind.id))
+            doc, dis = _indicator_doc(ind, rep, computed.get(ind.id), zone=zone)
             ind_docs.append(doc)
             disagreements.extend(dis)
         crit_docs.append({"id": crit.id, "name": crit.name,
-                          "met": _all_met([d["met"] for d in ind_docs]),
+                          "met": _criterion_met(crit, [d["met"] for d in ind_docs]),
                           "indicators": ind_docs})
         if rec is not None and crit_docs[-1]["met"] is None:
             crit_docs[-1].update(_recorded(rec))
@@ -191,7 +202,7 @@ def evaluate(
     if computed:
         # The same figures from the reported values alone: the document's table as printed.
         table = evaluate(cset, unit=unit, as_of=as_of, reported=reported,
-                         criteria_records=criteria_records)["summary"]
+                         criteria_records=criteria_records, zone=zone)["summary"]
         summary_doc["table"] = {k: table[k] for k in (*counts, "indicators_unmet",
                                                       "criteria_unmet")}
     if summary is not None:
@@ -327,7 +338,7 @@ def from_store(store: StoreReader, *, level: str = "district", unit: str | None 
             and level in _LISTED_LEVELS:
         return units_document(store, units, level=level, as_of=as_of)
     row = _pick_unit(units, level, as_of, unit)
-    cset = criteria_mod.set_for(level, as_of)
+    cset = with_store_thresholds(store, criteria_mod.set_for(level, as_of), as_of)
     code, valid_from = str(row["code"]), str(row["valid_from"])
     recs = store.read_records("reported_criteria")
     recs = recs[(recs["unit_code"].astype(str) == code)
@@ -429,6 +440,87 @@ def rollups(store: StoreReader, *, level: str, code: str, as_of: str,
             for doc in rollup_mod.rollups_for(level, code, as_of)]
 
 
+def with_store_thresholds(store: StoreReader, cset: CriteriaSet, as_of: str) -> CriteriaSet:
+    """``cset`` with the thresholds the store holds for it on ``as_of`` (a province's or a
+    user's file: :mod:`ntmgeo.thresholds`) applied.
+    """
+    return criteria_mod.with_thresholds(cset, store.read_records("thresholds"), as_of=as_of)
+
+
+def unit_group(groups: pd.DataFrame, cset: CriteriaSet, *, code: str, valid_from: str,
+               as_of: str) -> dict[str, Any] | None:
+    """A unit's commune group under ``cset`` on ``as_of`` (its latest ``unit_groups`` row on
+    or before the date): id, name, date, source and note; ``None`` where none is recorded.
+    """
+    if groups.empty:
+        return None
+    mine = groups[(groups["unit_code"].astype(str) == code)
+                  & (groups["unit_valid_from"].astype(str) == valid_from)
+                  & (groups["criteria_set"] == cset.id)
+                  & (groups["as_of"].astype(str) <= as_of)]
+    if mine.empty:
+        return None
+    row = mine.sort_values(["as_of", "recorded_at"], kind="stable").iloc[-1]
+    gid = criteria_mod.zone_id(cset, row["group"]) or str(row["group"])
+    zone = next((z for z in cset.zones if str(z.get("id")) == gid), {})
+    return {"id": gid, "name": zone.get("name"), "as_of": json_clean(row["as_of"]),
+            "source": json_clean(row["source"]), "note": json_clean(row["note"])}
+
+
+def _with_indicators(entry: dict[str, Any], cset: CriteriaSet, values: pd.DataFrame,
+                     as_of: str, zone: str | None) -> None:
+    """A commune's criteria judged from its reported indicator values, against the
+    thresholds of its group (``zone``), where the set (with a thresholds file's) has
+    indicators: a criterion the indicators decide takes their verdict over the status row and
+    the records; the count moves with it. Unchanged where no value is reported.
+    """
+    if not cset.indicators or values.empty:
+        return
+    code, valid_from = entry["comm_code"], str(entry["valid_from"])
+    latest = _latest(values[(values["unit_code"].astype(str) == code)
+                            & (values["unit_valid_from"].astype(str) == valid_from)
+                            & (values["criteria_set"] == cset.id)], as_of)
+    if latest.empty:
+        return
+    if entry["criteria"] is None:
+        entry["criteria"] = [
+            {"id": c.id, "name": c.name, "met": None, "source": None, "as_of": None,
+             "indicators": None if c.indicators is None else len(c.indicators),
+             "threshold": None, "note": c.note or _both("not in the catalogue")}
+            for c in cset.criteria]
+    by_id = {c["id"]: c for c in entry["criteria"]}
+    count = entry["criteria_met"]
+    for crit in cset.criteria:
+        if not crit.indicators or crit.id not in by_id:
+            continue
+        docs = [_indicator_doc(i, latest.loc[i.id] if i.id in latest.index else None, None,
+                               zone=zone)[0] for i in crit.indicators]
+        met = _criterion_met(crit, [d["met"] for d in docs])
+        doc = by_id[crit.id]
+        doc["indicator_values"] = docs
+        doc["indicators"] = len(crit.indicators)
+        if met is None:
+            continue
+        was = doc["met"]
+        if count is not None and was is not None and was != met:
+            count += 1 if met else -1
+        doc.update(met=met, source="indicators",
+                   as_of=max(d["as_of"] for d in docs if d["as_of"]))
+    if count is None:
+        count = sum(c["met"] is True for c in entry["criteria"])
+    entry["criteria_met"] = count
+    dates = [c["as_of"] for c in entry["criteria"] if c["as_of"]]
+    entry["as_of"] = max([entry["as_of"] or "", *dates]) or None
+
+
+def _without_set(row: pd.Series) -> dict[str, Any]:
+    """A commune's entry on a date no commune set is in force: the unit, no status."""
+    return {"comm_code": str(row["code"]), "name": row["name"],
+            "valid_from": json_clean(row["valid_from"]), "level": None, "criteria": [],
+            "criteria_met": None, "criteria_total": None, "as_of": None, "source": None,
+            "note": None, "other_sets": [], "group": None}
+
+
 def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
                      code: str | None = None) -> dict[str, Any]:
     """Every commune valid on ``as_of`` with its latest reported NTM level and criteria."""
@@ -438,13 +530,21 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
     if communes.empty:
         raise CriterionDataMissing("no commune {code} valid on {as_of}" if code
                                    else "no commune valid on {as_of}", code=code, as_of=as_of)
-    cset = criteria_mod.set_for("commune", as_of)
+    found, in_force = criteria_mod.in_force("commune", as_of)
+    cset = with_store_thresholds(store, found, as_of) if found is not None else None
     sets = criteria_mod.sets_for_level("commune", as_of)
+    groups, values = store.read_records("unit_groups"), store.read_records("reported_values")
     status = store.read_records("unit_status")
     status = status[status["as_of"].astype(str) <= as_of]
     latest_recs = crit_records.latest(store.read_records("reported_criteria"), as_of)
+    lineage = lineage_mod.links(units)
     docs = []
     for _, row in communes.sort_values("code").iterrows():
+        if cset is None:  # no set in force: the unit, no status (``no_set`` says why)
+            entry = _without_set(row)
+            entry["predecessors"] = _predecessors(units, row, status, lineage)
+            docs.append(entry)
+            continue
         mine = status[(status["unit_code"] == row["code"])
                       & (status["unit_valid_from"].astype(str) == str(row["valid_from"]))]
         own = mine[mine["criteria_set"] == cset.id].sort_values("as_of", kind="stable")
@@ -453,6 +553,11 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
         entry = _commune_entry(cset, row, latest, other)
         if not latest_recs.empty:
             _with_records(entry, sets, cset, latest_recs, row, latest, other)
+        entry["group"] = unit_group(groups, cset, code=str(row["code"]),
+                                    valid_from=str(row["valid_from"]), as_of=as_of)
+        _with_indicators(entry, cset, values, as_of,
+                         entry["group"]["id"] if entry["group"] else None)
+        entry["predecessors"] = _predecessors(units, row, status, lineage)
         docs.append(entry)
     ntm = sum(d["level"] in ("ntm", "ntm_nang_cao", "ntm_kieu_mau") for d in docs)
     summary: dict[str, Any] = {
@@ -460,6 +565,9 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
         "no_data": sum(d["level"] is None for d in docs),
         "ntm_nang_cao_or_above": sum(d["level"] in ("ntm_nang_cao", "ntm_kieu_mau")
                                      for d in docs)}
+    if cset is None:
+        return {"level": "commune", "as_of": as_of, "criteria_set": None,
+                "no_set": in_force, "communes": docs, "summary": summary}
     if not latest_recs.empty and (latest_recs["criteria_set"] == cset.id).any():
         # The average number of criteria met per commune (Tam Đường's "18,5 tiêu chí/xã",
         # seed 003 line 39), over the communes with a count.
@@ -467,8 +575,12 @@ def commune_document(store: StoreReader, units: pd.DataFrame, *, as_of: str,
         summary["criteria_met_mean"] = crit_records.mean_met(counts)
         summary["criteria_counted"] = sum(c is not None for c in counts)
     return {"level": "commune", "as_of": as_of,
-            "criteria_set": {"id": cset.id, "title": cset.title},
-            "communes": docs, "summary": summary}
+            "criteria_set": {"id": cset.id, "title": cset.title,
+                             "decisions": list(cset.decisions),
+                             "threshold_scheme": cset.threshold_scheme,
+                             "groups": list(cset.zones) if cset.threshold_scheme == "group"
+                             else None},
+            "set_in_force": in_force, "communes": docs, "summary": summary}
 
 
 def _with_records(entry: dict[str, Any], sets: list[CriteriaSet], cset: CriteriaSet,
@@ -523,6 +635,56 @@ def _with_records(entry: dict[str, Any], sets: list[CriteriaSet], cset: Criteria
     if best is not None and rank.get(best, 0) > rank.get(entry["level"] or "", -1):
         entry["level"] = best
         entry["level_basis"] = "criteria"
+
+
+def _status_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A unit_status row as a predecessor's record: its own set, level, counts and source."""
+    total = json_clean(row["criteria_total"])
+    if total is None:  # the set's own number of criteria, where the catalogue holds it
+        known = criteria_mod.all_sets()
+        if row["criteria_set"] in known:
+            total = len(known[row["criteria_set"]].criteria)
+    return {"criteria_set": row["criteria_set"], "level": json_clean(row["ntm_level"]),
+            "criteria_met": json_clean(row["criteria_met"]), "criteria_total": total,
+            "unmet": list(row["unmet_criteria"] or []), "target": json_clean(row["target"]),
+            "as_of": json_clean(row["as_of"]), "source": json_clean(row["source"]),
+            "note": json_clean(row["note"])}
+
+
+def _predecessors(units: pd.DataFrame, row: pd.Series, status: pd.DataFrame,
+                  links: pd.DataFrame) -> list[dict[str, Any]]:
+    """The units a commune was formed from (and theirs, ``generation`` 2…), each with its
+    own latest status records from before the unit it went into existed: their codes,
+    names, dates and sources, never the commune's. The main record is the one under the
+    commune set in force on the predecessor's last day (``other_sets``: the others).
+    """
+    out = []
+    related = lineage_mod.predecessors(units, str(row["code"]), str(row["valid_from"]),
+                                       table=links)
+    for pred in related.to_dict("records"):
+        # a predecessor the store does not hold has no dates, names or "held" (NaN in the
+        # frame): None, never a float that reads as true
+        pred = {k: json_clean(v) for k, v in pred.items()}
+        before = pred["date"]  # the day the unit it went into began: its records end there
+        mine = status[(status["unit_code"].astype(str) == pred["code"])
+                      & (status["unit_valid_from"].astype(str) == str(pred["valid_from"]))
+                      & (status["as_of"].astype(str) < before)]
+        mine = mine.sort_values("as_of", kind="stable").groupby("criteria_set").tail(1)
+        records = [_status_record(r) for r in mine.to_dict("records")]
+        last = pred["valid_to"] or (dt.date.fromisoformat(before)
+                                    - dt.timedelta(days=1)).isoformat()
+        then = [s.id for s in criteria_mod.sets_for_level("commune", last)]
+        records.sort(key=lambda r: (r["criteria_set"] not in then[:1], r["as_of"] or ""))
+        main = records[0] if records else dict.fromkeys(
+            ("criteria_set", "level", "criteria_met", "criteria_total", "unmet", "target",
+             "as_of", "source", "note"))
+        out.append({"code": pred["code"], "name": pred["name"],
+                    "valid_from": pred["valid_from"], "valid_to": pred["valid_to"],
+                    "held": pred["held"], "kind": pred["kind"], "share": pred["share"],
+                    "date": pred["date"], "generation": pred["generation"],
+                    "via": {"code": pred["via_code"], "valid_from": pred["via_valid_from"]},
+                    **main, "other_sets": records[1:]})
+    return out
 
 
 def _commune_entry(cset: CriteriaSet, row: pd.Series, latest: pd.Series | None,
@@ -582,13 +744,18 @@ def _unit_on(units: pd.DataFrame, unit_code: str, date: str) -> pd.Series:
     return valid.iloc[0]
 
 
-def _set_of(level: str, date: str, set_id: str | None, code: str) -> CriteriaSet:
+def _set_of(level: str, date: str, set_id: str | None, code: str,
+            store: StoreReader | None = None) -> CriteriaSet:
     """The set a record goes to: ``set_id`` (which must be for the unit's level), or the
-    level's set in force on ``date``.
+    level's set in force on ``date``; with ``store``, with the store's thresholds applied (an
+    indicator a thresholds file adds can then be reported).
     """
     if set_id is None:
-        return criteria_mod.set_for(level, date)
+        found = criteria_mod.set_for(level, date)
+        return with_store_thresholds(store, found, date) if store is not None else found
     cset = criteria_mod.load_set(set_id)
+    if store is not None:
+        cset = with_store_thresholds(store, cset, date)
     if cset.level != level:
         known = ", ".join(s.id for s in criteria_mod.all_sets().values() if s.level == level)
         raise CriterionDataMissing("unit {code} is a {level}: criteria set '{set}' is for "
@@ -607,7 +774,7 @@ def report(store: Store, unit_code: str, item_id: str, value: str, *, date: str,
     set in force for the unit's level).
     """
     row = _unit_on(store.read_layer("admin_units"), unit_code, date)
-    cset = _set_of(row["level"], date, set_id, str(unit_code))
+    cset = _set_of(row["level"], date, set_id, str(unit_code), store)
     if any(i.id == item_id for i in cset.indicators):
         return {"kind": "indicator",
                 **record_value(store, unit_code, item_id, value, date=date, source=source,
@@ -708,8 +875,11 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
     verdict ("đạt" / "chưa đạt"); met follows from a numeric threshold where there is one.
     """
     row = _unit_on(store.read_layer("admin_units"), unit_code, date)
-    cset = _set_of(row["level"], date, set_id, str(unit_code))
+    cset = _set_of(row["level"], date, set_id, str(unit_code), store)
     ind = cset.indicator(indicator_id)
+    group = unit_group(store.read_records("unit_groups"), cset, code=str(row["code"]),
+                       valid_from=str(row["valid_from"]), as_of=date)
+    zone = group["id"] if group else None
     text = value.strip()
     number, met = None, _MET_WORDS.get(text.casefold())
     if met is None:
@@ -718,9 +888,9 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
         except ValueError:
             raise CriterionDataMissing("value '{value}' is neither a number nor đạt/chưa đạt",
                                        value=value) from None
-        threshold = ind.threshold_for()
+        threshold = ind.threshold_for(zone)
         met = threshold.met_by(number) if threshold else None
-    threshold = ind.threshold_for()
+    threshold = ind.threshold_for(zone)
     record = {"unit_code": str(row["code"]), "unit_valid_from": str(row["valid_from"]),
               "criteria_set": cset.id, "indicator_id": ind.id, "value": number,
               "unit": threshold.unit if threshold and number is not None else None,

@@ -2,7 +2,8 @@
 
 A unit is its code together with its period of validity (``valid_from``..``valid_to``, both
 inclusive; ``valid_to`` empty while it is still valid): after the 2025 reform a new commune
-may reuse an old one's GSO code.
+may reuse an old one's GSO code. Which units a unit was formed from (``formed_from``,
+``replaces``) and which it went into: :mod:`ntmgeo.lineage`.
 """
 
 from __future__ import annotations

@@ -91,3 +91,69 @@ class TestSetsAreData:
 
     def test_made_up_sets_are_not_shipped(self):
         assert "test-regional" not in criteria.all_sets()
+
+
+class TestTheSet2026To2030:
+    NAMES = ["Quy hoạch", "Hạ tầng kinh tế - xã hội", "Phát triển kinh tế nông thôn",
+             "Đào tạo nguồn nhân lực nông thôn", "Văn hóa, giáo dục, y tế",
+             "Giảm nghèo và an sinh xã hội", "Khoa học công nghệ và chuyển đổi số",
+             "Môi trường và cảnh quan nông thôn",
+             "Xây dựng hệ thống chính trị và hành chính công",
+             "Tiếp cận pháp luật và an ninh, quốc phòng"]
+
+    def test_ten_criteria_as_sourced_and_no_invented_indicator(self):
+        cset = criteria.load_set("vn-commune-2026-2030")
+        assert [c.name["vi"] for c in cset.criteria] == self.NAMES
+        assert [c.id for c in cset.criteria] == [str(n) for n in range(1, 11)]
+        assert all(c.indicators is None for c in cset.criteria)
+        assert all("chưa có trong danh mục" in c.note["vi"] for c in cset.criteria)
+        assert cset.indicators_stated == 47 and cset.indicators == []
+        assert "BRIEF §7" in cset.source
+
+    def test_decision_and_period(self):
+        cset = criteria.load_set("vn-commune-2026-2030")
+        (dec,) = cset.decisions
+        assert dec["number"] == "51/2025/QĐ-TTg" and str(dec["date"]) == "2025-12-29"
+        assert cset.period == ("2026-02-15", "2030-12-31")
+        assert criteria.set_for("commune", "2026-02-15").id == cset.id
+        assert criteria.set_for("commune", "2025-12-31").id == "vn-commune-2021-2025"
+        with pytest.raises(CriterionDataMissing):
+            criteria.set_for("commune", "2026-02-14")
+
+    def test_three_commune_groups_with_their_definitions(self):
+        cset = criteria.load_set("vn-commune-2026-2030")
+        assert cset.threshold_scheme == "group"
+        assert [z["id"] for z in cset.zones] == ["1", "2", "3"]
+        g1, g2, g3 = cset.zones
+        assert g1["definition"]["vi"].startswith("xã liền kề đô thị hiện hữu")
+        assert g1["definition"]["vi"].endswith("hoặc xã được định hướng là đô thị mới")
+        assert g3["definition"]["vi"] == ("xã khu vực II và xã khu vực III thuộc địa bàn vùng "
+                                          "đồng bào dân tộc thiểu số và miền núi")
+        assert g2["definition"] is None  # no words of the source are quoted for group 2
+        assert all(z["source"] for z in cset.zones)
+        assert criteria.zone_id(cset, "nhóm  III") == "3"
+        assert criteria.zone_id(cset, "Nhóm 4") is None
+
+
+class TestInForce:
+    def test_which_set_or_none_in_a_sentence(self):
+        cset, why = criteria.in_force("commune", "2026-01-01")
+        assert cset is None
+        assert why["en"] == (
+            "No commune criteria set is in force on 01/01/2026: the National criteria for NTM "
+            "communes, 2021-2025 (Decision 318/QĐ-TTg) ended on 31/12/2025 and the National "
+            "criteria for NTM communes, 2026-2030 (Decision 51/2025/QĐ-TTg) applies from "
+            "15/02/2026")
+        assert why["vi"].startswith("Ngày 01/01/2026 không có bộ tiêu chí cấp xã nào có hiệu "
+                                    "lực")
+        cset, why = criteria.in_force("commune", "2025-09-01")
+        assert cset.id == "vn-commune-2021-2025" and "318/QĐ-TTg" in why["vi"]
+        assert criteria.in_force("commune", "2031-01-01")[1]["en"].endswith("no later one")
+        assert criteria.in_force("district", "2026-03-01")[0] is None
+
+    def test_the_sentence_follows_the_catalogue(self):
+        # the made-up sets: 2021-2025 regional and 2026-2030 by group; no gap between them
+        assert criteria.in_force("commune", "2026-01-01", folder=TEST_SETS)[0].id == (
+            "test-groups-2026")
+        _, why = criteria.in_force("commune", "2020-06-01", folder=TEST_SETS)
+        assert why["en"].endswith("applies from 01/01/2021")

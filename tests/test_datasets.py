@@ -24,7 +24,7 @@ def admin(sample_store):
 
 
 def test_unknown_sample_lists_the_available_ones():
-    known = "daksong, damrong, ductho, tamduong"
+    known = "daksong, damrong, ductho, lamdong, tamduong"
     with pytest.raises(InputError, match=f"no sample 'hanoi' \\(available: {known}\\)"):
         datasets.get_path("hanoi")
 

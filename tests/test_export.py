@@ -613,3 +613,66 @@ class TestWorksExport:
         result = export.write(wstore, fmt, out)
         assert result["verified"] is True
         assert sum(n for name, n in result["layers"].items() if name.startswith("works")) == 4
+
+
+class TestFormedFrom:
+    """The lineage field ``formed_from`` (``formed_frm`` in a shapefile) is exported with the
+    units, in every format, and read back as it was stored.
+    """
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def lstore(cls, tmp_path_factory: pytest.TempPathFactory) -> GpkgStore:
+        store = GpkgStore.create(tmp_path_factory.mktemp("lineage") / "l.gpkg", prov_code="68")
+        units = gpd.GeoDataFrame({
+            "code": ["24886", "24889", "24886"], "level": ["commune"] * 3,
+            "name": ["Phi Liêng", "Đạ K'Nàng", "Đam Rông 1"],
+            "valid_from": ["2008-01-01", "2008-01-01", "2025-07-01"],
+            "valid_to": ["2025-06-30", "2025-06-30", None],
+            "formed_from": [None, None, ["24886@2008-01-01", "24889@2008-01-01:share:0.5"]]},
+            geometry=[_square(LON, LAT, 0.1), _square(LON + 0.1, LAT, 0.1),
+                      _square(LON, LAT, 0.2)], crs="EPSG:4326")
+        store.write_features("admin_units", conform(units, load_schema("admin_units")))
+        return store
+
+    def test_the_shapefile_field_is_formed_frm(self, lstore, tmp_path):
+        out = tmp_path / "u.zip"
+        export.to_shapefiles(lstore, out)
+        with zipfile.ZipFile(out) as zf:
+            names = [n for n, *_ in _dbf_fields(zf.read("admin_units.dbf"))]
+        assert "formed_frm" in names
+        with fiona.open(_vsi(out, "admin_units.shp")) as src:
+            rows = {(f["properties"]["code"], f["properties"]["valid_from"]):
+                    f["properties"]["formed_frm"] for f in src}
+        assert rows[("24886", "2025-07-01")] == "24886@2008-01-01|24889@2008-01-01:share:0.5"
+        assert rows[("24886", "2008-01-01")] is None
+
+    def test_geopackage_and_geojson_carry_it(self, lstore, tmp_path):
+        gpkg = tmp_path / "u.gpkg"
+        export.to_gpkg(lstore, gpkg)
+        frame = pyogrio.read_dataframe(gpkg, layer="admin_units")
+        new = frame[frame["valid_from"].astype(str) == "2025-07-01"].iloc[0]
+        assert "24889@2008-01-01:share:0.5" in str(new["formed_from"])
+        gj = tmp_path / "u_geojson.zip"
+        export.to_geojson(lstore, gj)
+        with zipfile.ZipFile(gj) as zf:
+            doc = json.loads(zf.read("admin_units.geojson").decode("utf-8"))
+        lists = [f["properties"]["formed_from"] for f in doc["features"]
+                 if f["properties"]["name"] == "Đam Rông 1"]
+        assert lists == [["24886@2008-01-01", "24889@2008-01-01:share:0.5"]]
+
+    def test_the_exported_lineage_reads_back_the_same(self, lstore, tmp_path):
+        from ntmgeo import lineage
+
+        out = tmp_path / "u.zip"
+        export.to_shapefiles(lstore, out)
+        back = pyogrio.read_dataframe(_vsi(out, "admin_units.shp")).rename(
+            columns={"formed_frm": "formed_from"})
+        back["valid_from"] = back["valid_from"].astype(str)
+        back["valid_to"] = back["valid_to"].where(back["valid_to"].notna(), None)
+        got = lineage.predecessors(back, "24886", "2025-07-01")
+        want = lineage.predecessors(lstore.read_layer("admin_units"), "24886", "2025-07-01")
+        cols = ["code", "valid_from", "kind", "share", "name"]
+        assert got[cols].values.tolist() == want[cols].values.tolist() == [
+            ["24886", "2008-01-01", "merge", None, "Phi Liêng"],
+            ["24889", "2008-01-01", "share", 0.5, "Đạ K'Nàng"]]

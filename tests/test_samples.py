@@ -5,6 +5,8 @@ state (seeds 001, 003, 002).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib
 import itertools
 import json
@@ -311,3 +313,167 @@ def test_ductho_statuses_only_for_units_it_has(tmp_path):
     assert levels == {"18259": "ntm_kieu_mau", "18310": "ntm_nang_cao", "18247": "ntm",
                       "18307": "ntm"}
     assert doc["summary"]["communes"] == 27
+
+
+# --- the Lâm Đồng sample: the merged province from 1/7/2025 (scripts/build_lamdong.py) -------
+
+build_lamdong = importlib.import_module("build_lamdong")
+LAMDONG = ROOT / "data" / "lamdong"
+DAMRONG_OLD = {"24853", "24856", "24859", "24874", "24875", "24877", "24886", "24889"}
+
+
+@pytest.fixture(scope="module")
+def lamdong(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ld") / "lamdong.gpkg"
+    counts = datasets.build_sample(path, "lamdong")
+    store = GpkgStore.open(path)
+    return store, counts, store.read_layer("admin_units")
+
+
+def _new_units(admin):
+    return admin[(admin["valid_from"].astype(str) == "2025-07-01")
+                 & (admin["level"] == "commune")]
+
+
+def _codes(value):
+    if isinstance(value, list | tuple):
+        return set(value)
+    return set(str(value or "").split("|")) - {""}
+
+
+def test_lamdong_builds_into_a_store_with_the_old_samples_records(lamdong):
+    store, counts, admin = lamdong
+    assert store.measure_crs == "EPSG:5899"  # the old Lâm Đồng's zone (data/vn2000_zones.csv)
+    # 1 province + 124 units + Đam Rông (1 + 8) + Đắk Song (1 + 9)
+    assert counts["admin_units"] == len(admin) == 144
+    # the Đam Rông sample's 8 commune statuses and Đắk Song's 9, read from those samples
+    assert counts["unit_status"] == 8 + 9
+    assert counts["reported_values"] == 36 and counts["reported_summaries"] == 1
+    old = admin[admin["valid_to"].astype(str) == "2025-06-30"]
+    assert set(old[old["level"] == "district"]["code"]) == {"674", "665"}
+    assert DAMRONG_OLD <= set(old["code"])
+    province = admin[admin["level"] == "province"]
+    assert list(province["code"]) == ["68"]
+    assert str(province["valid_from"].iloc[0]) == "2025-07-01"
+    assert _codes(province["replaces"].iloc[0]) == {"60", "67", "68"}
+
+
+def test_lamdong_has_the_124_units_by_type(lamdong):
+    _, _, admin = lamdong
+    new = _new_units(admin)
+    assert len(new) == 124 and new["code"].is_unique
+    assert new["unit_type"].value_counts().to_dict() == {"xa": 103, "phuong": 20, "dac_khu": 1}
+    assert list(new[new["unit_type"] == "dac_khu"]["name"]) == ["Phú Quý"]
+    assert set(new["parent_code"]) == set(new["prov_code"]) == {"68"}
+    assert new["valid_to"].isna().all()
+    assert units.valid_on(admin, "2025-07-01")["level"].value_counts().to_dict() == \
+        {"commune": 124, "province": 1}
+    # every unit's source names the Bando terms and its predecessors as Bando writes them
+    assert new["source"].str.contains("sapnhap.bando.com.vn, whose terms of use apply").all()
+
+
+def test_every_unit_names_as_many_predecessors_as_bando(lamdong):
+    _, _, admin = lamdong
+    src = build_lamdong.read_source(LAMDONG / "sources")
+    bando = {c: [n for n in f.split(",") if n.strip()]
+             for c, f in zip(src["code"], src["formed_from"], strict=True)}
+    new = _new_units(admin)
+    for code, repl in zip(new["code"], new["replaces"], strict=True):
+        assert _codes(repl) and len(_codes(repl)) == len(bando[code]), code
+
+
+def test_predecessors_are_the_packages_mapping(lamdong):
+    pytest.importorskip("vietnamadminunits")
+    _, _, admin = lamdong
+    pkg = build_lamdong.package_lineage()
+    assert pkg["national"] == {"p": 34, "u": 3321}
+    new = _new_units(admin)
+    assert {c: sorted(_codes(r)) for c, r in zip(new["code"], new["replaces"], strict=True)} \
+        == {c: u["old"] for c, u in pkg["units"].items()}
+
+
+def test_dam_rong_1_to_4_link_to_the_eight_old_communes(lamdong):
+    _, _, admin = lamdong
+    new = _new_units(admin).set_index("name")
+    repl = {n: _codes(new.at[n, "replaces"]) for n in
+            ("Đam Rông 1", "Đam Rông 2", "Đam Rông 3", "Đam Rông 4")}
+    assert repl == {"Đam Rông 1": {"24886", "24889"}, "Đam Rông 2": {"24874", "24877"},
+                    "Đam Rông 3": {"24859", "24875"},
+                    # 24850 Đưng K'Nớ, from Lạc Dương: not held by the store
+                    "Đam Rông 4": {"24850", "24853", "24856"}}
+    assert set().union(*repl.values()) & set(admin["code"]) >= DAMRONG_OLD
+    held = admin[admin["code"].isin(DAMRONG_OLD) & (admin["valid_to"].astype(str) == "2025-06-30")]
+    assert len(held) == 8 and set(held["parent_code"]) == {"674"}
+    from ntmgeo import lineage
+    pred = lineage.predecessors(admin, "24886", "2025-07-01")
+    assert set(pred["name"]) == {"Phi Liêng", "Đạ K'Nàng"} and pred["held"].all()
+    # Đắk Song's four new units take its 9 old ones
+    by_name = {n: _codes(new.at[n, "replaces"])
+               for n in ("Trường Xuân", "Đắk Song", "Đức An", "Thuận Hạnh")}
+    assert by_name == {"Trường Xuân": {"24728", "24730"}, "Đắk Song": {"24718", "24719"},
+                       "Đức An": {"24717", "24721", "24727"},
+                       "Thuận Hạnh": {"24722", "24724"}}
+
+
+def test_the_old_communes_keep_their_statuses(lamdong):
+    store, _, _ = lamdong
+    doc = status.from_store(store, level="commune", as_of="2023-12-31")
+    levels = {d["comm_code"]: d["level"] for d in doc["communes"]}
+    assert levels["24856"] == "not_yet" and levels["24874"] == "not_yet"  # seed 000, II.1
+    assert levels["24719"] == "ntm" and levels["24718"] == "not_yet"  # seed 001, line 49
+
+
+def test_lamdong_units_tile_within_the_sources_few_square_metres(lamdong):
+    store, _, admin = lamdong
+    new = _new_units(admin).to_crs(store.measure_crs)
+    geoms, codes = list(new.geometry), list(new["code"])
+    pairs = build_lamdong.pairwise_overlaps(geoms, codes)
+    # the source's own defects: its largest pair is 8.2 m² (SOURCES.md, section B)
+    assert max(a for *_, a in pairs) < 10.0 and sum(a for *_, a in pairs) < 20.0
+    union = shapely.union_all(geoms)
+    gaps = build_lamdong.holes(union)
+    assert sum(gaps) < 10.0 and max(gaps) < 2.0
+    assert union.area / 1e6 == pytest.approx(24233.03, abs=0.5)  # SOURCES.md, section B
+    province = admin[admin["level"] == "province"].to_crs(store.measure_crs).geometry.iloc[0]
+    assert province.symmetric_difference(union).area < 10.0
+
+
+def test_lamdong_readme_states_the_bando_terms_and_the_figures():
+    text = (LAMDONG / "README.md").read_text(encoding="utf-8")
+    assert "sapnhap.bando.com.vn" in text and "Bando's terms of use apply" in text
+    assert "103 xã, 20 phường, 1 đặc khu" in text
+    assert "no polygons" in text  # what the package does not give
+    copy = gzip.decompress((LAMDONG / "sources" / build_lamdong.SOURCE_GZ).read_bytes())
+    assert hashlib.sha256(copy).hexdigest() == build_lamdong.SOURCE_SHA256
+    shared = build_lamdong.SHARED / build_lamdong.SOURCE_FILE
+    if shared.exists():  # the gzip copy holds the shared file byte for byte
+        assert copy == shared.read_bytes()
+    size = sum(p.stat().st_size for p in LAMDONG.rglob("*") if p.is_file())
+    assert size < 4.3e6  # about 4 MB in all
+
+
+def test_lamdong_is_rebuilt_byte_for_byte(tmp_path):
+    pytest.importorskip("vietnamadminunits")
+    build_lamdong.main(["--boundaries", str(LAMDONG / "sources"), "--out", str(tmp_path)])
+    assert (tmp_path / "lamdong" / "admin_units.geojson").read_bytes() == \
+        (LAMDONG / "admin_units.geojson").read_bytes()
+    block = (tmp_path / "lamdong" / "README.md").read_text(encoding="utf-8")
+    assert block.strip() in (LAMDONG / "README.md").read_text(encoding="utf-8")
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 6), shift=st.one_of(st.just(0.0), st.floats(0.001, 0.9)))
+def test_pairwise_overlaps_and_holes_measure_a_shifted_row(n, shift):
+    # n unit squares in a row, the last pushed left by `shift`: one overlap of shift m², and
+    # a hole only where a square is taken out of the middle.
+    boxes = [box(i, 0, i + 1, 1) for i in range(n - 1)] + [box(n - 1 - shift, 0, n - shift, 1)]
+    codes = [str(i) for i in range(n)]
+    pairs = build_lamdong.pairwise_overlaps(boxes, codes)
+    if shift > 0:
+        assert [(a, b) for a, b, _ in pairs] == [(str(n - 2), str(n - 1))]
+        assert pairs[0][2] == pytest.approx(shift)
+    else:
+        assert pairs == []
+    assert build_lamdong.holes(shapely.union_all(boxes)) == []
+    ring = [box(0, 0, 3, 1), box(0, 2, 3, 3), box(0, 1, 1, 2), box(2, 1, 3, 2)]
+    assert build_lamdong.holes(shapely.union_all(ring)) == pytest.approx([1.0])

@@ -273,8 +273,117 @@ def test_now_after_the_reform_shows_the_last_district_status(tmp_path, capsys):
     assert status.default_as_of(store, "district") == "2025-06-30"
     doc = status.from_store(store, level="district")
     assert doc["as_of"] == "2025-06-30" and doc["unit"]["code"] == "674"
-    from ntmgeo._errors import CriterionDataMissing
+    # 2026-2030: Decision 51/2025/QĐ-TTg's set (names and groups; no indicator in the sources)
+    doc = status.from_store(store, level="commune")
+    assert doc["criteria_set"]["id"] == "vn-commune-2026-2030"
+    assert {c["name"] for c in doc["communes"]} == {f"Đam Rông {n}" for n in range(1, 5)}
 
-    # 2026-2030: Decision 51/2025/QĐ-TTg is not among the sources, so no set is in force.
-    with pytest.raises(CriterionDataMissing, match="no 'ntm' criteria set for level 'commune'"):
-        status.from_store(store, level="commune")
+
+class TestTheSetInForceAroundTheReform:
+    def test_no_set_between_the_two_periods_is_said_not_an_error(self, sample_store):
+        doc = status.from_store(sample_store, level="commune", as_of="2026-01-01")
+        assert doc["criteria_set"] is None
+        assert doc["no_set"]["en"].startswith("No commune criteria set is in force on "
+                                              "01/01/2026: the National criteria for NTM "
+                                              "communes, 2021-2025 (Decision 318/QĐ-TTg) ended "
+                                              "on 31/12/2025")
+        assert doc["no_set"]["en"].endswith("(Decision 51/2025/QĐ-TTg) applies from 15/02/2026")
+        assert len(doc["communes"]) == 4
+        assert all(c["level"] is None and c["criteria"] == [] for c in doc["communes"])
+
+    def test_the_cli_says_it_in_a_sentence_and_exits_0(self, sample_db, capsys):
+        assert main(["status", "--db", str(sample_db), "--level", "commune", "--as-of",
+                     "2026-01-01"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert ("Ngày 01/01/2026 không có bộ tiêu chí cấp xã nào có hiệu lực" in out
+                and "15/02/2026" in out and "Đam Rông 1" in out)
+        assert main(["status", "--db", str(sample_db), "--level", "commune", "--as-of",
+                     "2026-01-01", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["no_set"]["vi"]
+
+    def test_the_2026_2030_set_from_15_february_2026(self, sample_store):
+        doc = status.from_store(sample_store, level="commune", as_of="2026-06-01")
+        assert doc["criteria_set"]["id"] == "vn-commune-2026-2030"
+        assert doc["criteria_set"]["threshold_scheme"] == "group"
+        assert [g["id"] for g in doc["criteria_set"]["groups"]] == ["1", "2", "3"]
+        assert "51/2025/QĐ-TTg" in doc["set_in_force"]["vi"]
+        assert all(c["criteria_total"] == 10 and c["group"] is None for c in doc["communes"])
+
+    def test_the_2021_2025_set_before_the_end_of_2025(self, sample_store):
+        doc = status.from_store(sample_store, level="commune", as_of="2025-06-30")
+        assert doc["criteria_set"]["id"] == "vn-commune-2021-2025"
+        assert len(doc["communes"]) == 8
+        after = status.from_store(sample_store, level="commune", as_of="2025-12-31")
+        assert after["criteria_set"]["id"] == "vn-commune-2021-2025"
+        assert {c["name"] for c in after["communes"]} == {f"Đam Rông {n}" for n in range(1, 5)}
+
+
+class TestPredecessorsAcrossTheReform:
+    """A commune formed on 1/7/2025 lists the communes it was formed from, each with its own
+    records (their code, name, dates and source), never relabelled as the new commune's.
+    """
+
+    def test_dam_rong_1_lists_phi_lieng_and_da_knang_with_their_2023_status(self,
+                                                                           sample_store):
+        doc = status.from_store(sample_store, level="commune", unit="24886",
+                                as_of="2025-12-31")
+        (one,) = doc["communes"]
+        assert (one["name"], one["valid_from"], one["level"]) == ("Đam Rông 1", "2025-07-01",
+                                                                  None)
+        preds = {p["name"]: p for p in one["predecessors"]}
+        assert set(preds) == {"Phi Liêng", "Đạ K'Nàng"}
+        phi, dak = preds["Phi Liêng"], preds["Đạ K'Nàng"]
+        # Phi Liêng is 24886 of 2008, not the new 24886 of 2025
+        assert (phi["code"], phi["valid_from"], phi["valid_to"]) == ("24886", "2008-01-01",
+                                                                     "2025-06-30")
+        assert (dak["code"], dak["valid_from"]) == ("24889", "2008-01-01")
+        for p in (phi, dak):
+            assert (p["level"], p["as_of"], p["criteria_set"]) == ("ntm", "2023-12-31",
+                                                                   "vn-commune-2021-2025")
+            assert p["source"].startswith("Kế hoạch 149-KH/HU 31/3/2024")
+            assert (p["kind"], p["date"], p["generation"]) == ("merge", "2025-07-01", 1)
+            assert p["via"] == {"code": "24886", "valid_from": "2025-07-01"}
+        nang_cao = dak["other_sets"][0]
+        assert (nang_cao["criteria_set"], nang_cao["criteria_met"],
+                nang_cao["criteria_total"]) == ("vn-commune-nang-cao-2021-2025", 15, 19)
+
+    def test_each_new_commune_has_the_two_old_ones_of_the_sources(self, sample_store):
+        doc = status.from_store(sample_store, level="commune", as_of="2025-12-31")
+        names = {c["name"]: sorted(p["name"] for p in c["predecessors"])
+                 for c in doc["communes"]}
+        # data/damrong/SOURCES.md (Đam Rông 4 also took Đưng K'Nớ, not in the store)
+        assert names == {"Đam Rông 1": ["Phi Liêng", "Đạ K'Nàng"],
+                         "Đam Rông 2": ["Liêng Srônh", "Rô Men"],
+                         "Đam Rông 3": ["Đạ M'Rông", "Đạ Rsal"],
+                         "Đam Rông 4": ["Đạ Long", "Đạ Tông"]}
+        long_ = next(p for c in doc["communes"] for p in c["predecessors"]
+                     if p["name"] == "Đạ Long")
+        assert (long_["level"], long_["criteria_met"], long_["criteria_total"]) == (
+            "not_yet", 18, 19)
+
+    def test_before_the_reform_the_old_communes_after_it_the_new(self, sample_store):
+        before = status.from_store(sample_store, level="commune", as_of="2025-06-30")
+        assert len(before["communes"]) == 8
+        assert all(c["predecessors"] == [] for c in before["communes"])
+        assert "Phi Liêng" in {c["name"] for c in before["communes"]}
+        after = status.from_store(sample_store, level="commune", as_of="2025-07-01")
+        assert sorted(c["name"] for c in after["communes"]) == [
+            f"Đam Rông {n}" for n in range(1, 5)]
+        # the old records stay the old communes': no new commune takes their level
+        assert all(c["level"] is None for c in after["communes"])
+
+    def test_the_2026_document_keeps_the_predecessors(self, sample_store):
+        for day in ("2026-01-01", "2026-06-01"):
+            doc = status.from_store(sample_store, level="commune", unit="24886", as_of=day)
+            assert {p["name"] for p in doc["communes"][0]["predecessors"]} == {
+                "Phi Liêng", "Đạ K'Nàng"}
+
+    def test_the_cli_shows_them_after_the_row(self, sample_db, capsys):
+        assert main(["status", "--db", str(sample_db), "--level", "commune", "--unit",
+                     "24886", "--as-of", "2025-12-31"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert "Đam Rông 1 (24886) được hình thành ngày 2025-07-01" in out
+        assert ("Phi Liêng (24886, hiệu lực 2008-01-01 – 2025-06-30; sáp nhập): Nông thôn "
+                "mới, tính đến 2023-12-31" in out)
+        assert "Đạ K'Nàng (24889, hiệu lực 2008-01-01 – 2025-06-30; sáp nhập)" in out
+        assert "vn-commune-nang-cao-2021-2025: đạt 15/19 tiêu chí" in out

@@ -190,17 +190,40 @@ def print_rollup(roll: dict[str, Any]) -> None:
 
 
 def print_communes(doc: dict[str, Any]) -> None:
-    """The communes' status: one row per commune, then the summary."""
+    """The communes' status: one row per commune, then the summary. On a date no commune set
+    is in force: the sentence saying so, and the communes without a status.
+    """
+    if doc.get("criteria_set") is None and doc.get("no_set"):
+        out.print(doc["no_set"][settings.lang], highlight=False)
+        units = Table()
+        for col in ("code", "commune"):
+            units.add_column(t(col), overflow="fold")
+        for c in doc["communes"]:
+            units.add_row(c["comm_code"], c["name"])
+        out.print(units)
+        for c in doc["communes"]:
+            print_predecessors(c)
+        return
+    if doc.get("set_in_force"):
+        out.print(doc["set_in_force"][settings.lang], highlight=False)
+    by_group = (doc.get("criteria_set") or {}).get("threshold_scheme") == "group"
     table = Table()
     for col in ("code", "commune", "ntm_level", "criteria_met", "unmet_criteria", "as_of"):
         table.add_column(t(col), overflow="fold")
+    if by_group:  # the set's thresholds are by commune group: each commune's
+        table.add_column(t("commune_group"), overflow="fold")
     for c in doc["communes"]:
         level = t(f"level_{c['level']}") if c["level"] else t("unknown")
         if c.get("level_basis") == "criteria":  # every criterion recorded met, not a status
             level += " *"
         met = "" if c["criteria_met"] is None else f"{c['criteria_met']}/{c['criteria_total']}"
         unmet = ", ".join(x["id"] for x in c["criteria"] or [] if x["met"] is False)
-        table.add_row(c["comm_code"], c["name"], level, met, unmet, c["as_of"] or "")
+        cells = [c["comm_code"], c["name"], level, met, unmet, c["as_of"] or ""]
+        if by_group:
+            group = c.get("group")
+            cells.append(group["name"][settings.lang] if group and group.get("name")
+                         else group["id"] if group else "")
+        table.add_row(*cells)
     out.print(table)
     if any(c.get("level_basis") == "criteria" for c in doc["communes"]):
         out.print(t("level_by_criteria"))
@@ -208,6 +231,8 @@ def print_communes(doc: dict[str, Any]) -> None:
         for other in c.get("other_sets") or []:
             if "recorded" in other:
                 print_set_count(other, name=f"{c['name']} ({c['comm_code']}): ")
+    for c in doc["communes"]:  # the units each was formed from, with their own records
+        print_predecessors(c)
     s = doc["summary"]
     out.print(t("communes_summary", ntm=s["ntm_or_above"], n=s["communes"],
                 nc=s["ntm_nang_cao_or_above"]))
@@ -216,6 +241,34 @@ def print_communes(doc: dict[str, Any]) -> None:
                     n=s["criteria_counted"], total=s["communes"]))
     if s.get("no_data"):
         out.print(t("communes_no_data", n=s["no_data"]))
+
+
+def print_predecessors(commune: dict[str, Any]) -> None:
+    """The units a commune was formed from, each with its own latest status record (theirs:
+    their code, name, period, source), indented by generation.
+    """
+    preds = commune.get("predecessors") or []
+    if not preds:
+        return
+    out.print(t("formed_from_title", name=commune["name"], code=commune["comm_code"],
+                date=preds[0]["date"]), highlight=False)
+    for p in preds:
+        kind = t(f"kind_{p['kind']}")
+        if p.get("share") is not None:
+            kind = t("kind_share_of", kind=kind, pct=number(100 * p["share"], 0) + " %")
+        fields = {"name": p["name"] or t("predecessor_not_held"), "code": p["code"],
+                  "start": p["valid_from"] or "?", "end": p["valid_to"] or "?", "kind": kind}
+        pad = "  " * p["generation"]
+        if p["as_of"] is None:
+            out.print(pad + t("predecessor_no_record", **fields), highlight=False)
+            continue
+        level = t(f"level_{p['level']}") if p["level"] else t("unknown")
+        met = ("" if p["criteria_met"] is None
+               else f" · {p['criteria_met']}/{p['criteria_total']}")
+        out.print(pad + t("predecessor_line", **fields, level=level, met=met, as_of=p["as_of"],
+                          source=p["source"] or t("unknown")), highlight=False)
+        for other in p.get("other_sets") or []:
+            print_set_count(other, name=pad + "  ")
 
 
 def print_department(items: dict[str, Any]) -> None:

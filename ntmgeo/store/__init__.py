@@ -59,6 +59,24 @@ RECORD_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("funding_source", "text"), ("works_count", "integer"), ("amount_million_vnd", "amount"),
         ("as_of", "date"), ("source", "text"), ("note", "text"), ("recorded_at", "text"),
     ),
+    # Indicator thresholds a province or a user gives (a thresholds file: ntmgeo/thresholds.py),
+    # per criteria set, indicator and commune group (empty: the general threshold), with the
+    # file's source and date; an indicator the catalogue lacks is added to ``criterion_id``
+    # under ``indicator_name``. The latest row on or before a date applies (criteria.py,
+    # ``with_thresholds``).
+    "thresholds": (
+        ("criteria_set", "text"), ("criterion_id", "text"), ("indicator_id", "text"),
+        ("indicator_name", "text"), ("group", "text"), ("op", "text"), ("value", "real"),
+        ("unit", "text"), ("text", "text"), ("as_of", "date"), ("source", "text"),
+        ("note", "text"), ("recorded_at", "text"),
+    ),
+    # A commune's group under a set with thresholds by group (51/2025/QĐ-TTg: "1", "2", "3"),
+    # with the source and date of the decision placing it; history kept.
+    "unit_groups": (
+        ("unit_code", "text"), ("unit_valid_from", "date"), ("criteria_set", "text"),
+        ("group", "text"), ("as_of", "date"), ("source", "text"), ("note", "text"),
+        ("recorded_at", "text"),
+    ),
     # People who may change the store (web sign-in); passwords are stored hashed.
     "users": (("username", "text"), ("password_hash", "text"), ("created_at", "text")),
     # Every import: what, from where, how many, when.

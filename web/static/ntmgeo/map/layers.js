@@ -4,7 +4,7 @@
  * dom.js).
  */
 
-import { label, num, pct, tr } from "./format.js";
+import { fmt, label, num, pct, tr } from "./format.js";
 import { add, el, popupBox, row } from "./dom.js";
 import { M } from "./page.js";
 import { groups, map, probe, siteAreas, state, threshold } from "./state.js";
@@ -76,7 +76,26 @@ function communePopup(props) {
     p.textContent = text;
     add(box, p);
   });
+  listPredecessors(box, (st && st.predecessors) || []);
   return box;
+}
+// The units a commune was formed from, each with its own latest record (theirs, not the
+// commune's): name, code, period, level and count, date and source.
+function listPredecessors(box, preds) {
+  if (!preds.length) return;
+  add(box, el("h4", null, fmt(M.formed_from, { date: preds[0].date })));
+  var ul = add(box, el("ul", "predecessors")).lastChild;
+  preds.forEach(function (p) {
+    var text = (p.name || M.pred_not_held) + " (" + p.code + ", " + (p.valid_from || "?") +
+      " – " + (p.valid_to || "?") + "): ";
+    if (p.as_of) {
+      text += (p.level ? label("ntm_level", p.level) : M.unknown) +
+        (p.criteria_met !== null && p.criteria_met !== undefined ? " · " + p.criteria_met + "/" + p.criteria_total : "") +
+        " (" + M.as_of + " " + p.as_of + (p.source ? "; " + p.source : "") + ")";
+    } else text += M.pred_no_record;
+    var li = el("li", p.generation > 1 ? "predecessor-earlier" : null, text);
+    add(ul, li);
+  });
 }
 export function drawCommunes(fc) {
   groups.communes.clearLayers();
