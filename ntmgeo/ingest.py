@@ -242,6 +242,10 @@ def import_file(
         if replace:
             raise InputError("record table '{table}' keeps its history: rows are added, never "
                              "replaced", path=str(path), table=layer)
+        if layer == "thresholds":  # checked against the catalogue as the file is read
+            from . import thresholds
+
+            return ImportResult(thresholds.load(store, path, sheet=file_layer, user=user))
         return import_records(store, layer, path, sheet=file_layer, extra=extra,
                               mapping=mapping, user=user)
     is_surveys = layer == "surveys"

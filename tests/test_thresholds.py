@@ -237,3 +237,21 @@ class TestDrivingTheStatus:
                      "2026-06-01"]) == 0
         table = capsys.readouterr().out
         assert "Nhóm xã" in table and "Nhóm 3" in table
+
+
+def test_the_cli_import_checks_a_thresholds_file_against_the_catalogue(sample_db, tmp_path,
+                                                                        capsys):
+    """`ntmgeo import thresholds` reads YAML too, and refuses a group the set does not have
+    when importing (exit 3, one line naming the file), storing nothing.
+    """
+    from geodata import store_fingerprint
+
+    assert main(["import", "thresholds", str(_yaml(tmp_path)), "--db", str(sample_db)]) == 0
+    assert len(open_store(sample_db).read_records("thresholds")) == 2
+    capsys.readouterr()
+    bad = _yaml(tmp_path, YAML.replace("Nhóm 3", "Nhóm 9"), name="bad.yml")
+    before = store_fingerprint(sample_db)
+    assert main(["import", "thresholds", str(bad), "--db", str(sample_db)]) == 3
+    err = capsys.readouterr().err.strip()
+    assert "bad.yml" in err and len(err.splitlines()) == 1
+    assert store_fingerprint(sample_db) == before
