@@ -352,6 +352,8 @@ def record_rows(store: Store, table_name: str, table: tables.Table, *, extra: bo
     if not table.rows:
         raise InputError("contains no rows", path=source)
     units = _store_units(store) if "unit_code" in names else None
+    # the store's thresholds files may add indicators to a set: a record may name them
+    added = store.read_records("thresholds") if "criteria_set" in names else None
     records = []
     for number, cells in table.rows:
         record: dict[str, Any] = {}
@@ -373,7 +375,8 @@ def record_rows(store: Store, table_name: str, table: tables.Table, *, extra: bo
         if "source" in names and not record.get("source"):
             record["source"] = table.path.name
         if units is not None and record.get("unit_code") is not None:
-            _complete(units, record, names, source=source, row=number, heading=heading)
+            _complete(units, record, names, source=source, row=number, heading=heading,
+                      thresholds=added)
         records.append(record)
     return records
 
@@ -385,7 +388,8 @@ def _store_units(store: Store) -> pd.DataFrame:
 
 
 def _complete(units: pd.DataFrame, record: dict[str, Any], names: set[str], *, source: str,
-              row: int, heading: dict[str, str]) -> None:
+              row: int, heading: dict[str, str], thresholds: pd.DataFrame | None = None
+              ) -> None:
     """Check a record's unit (a unit of the store valid on its date), criteria set (the
     unit's level's, in force on the date, when none is given) and indicator or criterion (one
     of the set's); fill in ``unit_valid_from`` and ``criteria_set``.
@@ -406,6 +410,8 @@ def _complete(units: pd.DataFrame, record: dict[str, Any], names: set[str], *, s
         else:
             cset = criteria_mod.set_for(str(unit["level"]), date)
             record["criteria_set"] = cset.id
+        if thresholds is not None and not thresholds.empty:
+            cset = criteria_mod.with_thresholds(cset, thresholds, as_of=date)
         for key, look_up in (("indicator_id", cset.indicator), ("criterion_id", cset.criterion)):
             if key in names and record.get(key) is not None:
                 column = heading.get(key, key)

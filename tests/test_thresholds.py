@@ -255,3 +255,20 @@ def test_the_cli_import_checks_a_thresholds_file_against_the_catalogue(sample_db
     err = capsys.readouterr().err.strip()
     assert "bad.yml" in err and len(err.splitlines()) == 1
     assert store_fingerprint(sample_db) == before
+
+
+def test_an_indicator_a_thresholds_file_adds_can_be_imported_as_a_reported_value(
+        sample_db, tmp_path, capsys):
+    """Once a thresholds file adds indicator 2.1 to the 2026-2030 set, a table of reported
+    values naming 2.1 imports (before it, the row is refused by row and column).
+    """
+    values = tmp_path / "gia_tri.csv"
+    values.write_text("Mã xã,Chỉ tiêu,Giá trị,Tính đến ngày,Nguồn\n"
+                      "24886,2.1,65,2026-05-01,UBND xã\n", encoding="utf-8")
+    assert main(["import", "reported_values", str(values), "--db", str(sample_db)]) == 3
+    assert "2.1" in capsys.readouterr().err
+    assert main(["import", "thresholds", str(_yaml(tmp_path)), "--db", str(sample_db)]) == 0
+    assert main(["import", "reported_values", str(values), "--db", str(sample_db)]) == 0
+    rows = open_store(sample_db).read_records("reported_values")
+    mine = rows[(rows["indicator_id"] == "2.1") & (rows["criteria_set"] == SET)]
+    assert list(mine["unit_code"]) == ["24886"]
