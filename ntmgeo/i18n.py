@@ -193,6 +193,24 @@ _MSGIDS: dict[str, str] = {
     "kind_share": "part of its area",
     "kind_share_of": "{kind}, {pct} of its area",
     "commune_group": "Commune group",
+    "level_van_minh": "Civilised town",
+    "province_communes": "{n} commune-level units valid on this date (communes, "
+                         "wards, special zones)",
+    "province_by_level": "Communes by NTM level",
+    "province_by_group": "Communes by commune group",
+    "province_criteria": "Communes meeting each criterion",
+    "province_n_communes": "Number of communes",
+    "province_no_group": "No group recorded",
+    "province_known": "With a verdict",
+    "province_all": "All communes",
+    "province_history": "Before 1/7/2025: the districts that lay in the province, "
+                        "with their status on their last day",
+    "province_no_history": "The store holds no district that lay in the province before "
+                           "1/7/2025",
+    "province_district": "District",
+    "province_last_day": "Last day",
+    "province_indicators_met": "Indicators met",
+    "province_recognition": "Recognition conditions",
 }
 
 _MAX_IDS = 10  # ids listed in one message; the rest are counted

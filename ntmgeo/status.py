@@ -27,7 +27,8 @@ from .store import Store, StoreReader
 from .values import json_clean
 
 __all__ = ["ComputedValue", "commune_document", "department_items", "evaluate", "from_store",
-           "record_criterion", "record_value", "report", "rollups", "units_document"]
+           "province_document", "record_criterion", "record_value", "report", "rollups",
+           "units_document"]
 
 
 # The disagreements' notes: each is one English template with named fields (its msgid in the
@@ -330,6 +331,9 @@ def from_store(store: StoreReader, *, level: str = "district", unit: str | None 
     ``store`` may be a :class:`~ntmgeo.snapshot.Snapshot`: every layer is read once.
     """
     store = ensure(store)
+    if level == "province":  # its communes by level and group, its old districts as history
+        return province_document(store, code=unit,
+                                 as_of=as_of or _province_default_as_of(store, unit))
     as_of = as_of or default_as_of(store, level)
     units = store.read_layer("admin_units")
     if level == "commune":
@@ -898,3 +902,139 @@ def record_value(store: Store, unit_code: str, indicator_id: str, value: str, *,
               "source": source, "note": note}
     store.add_records("reported_values", [record])
     return record
+
+
+# ------------------------------------------------------------------------ a province, after 2025
+
+
+def _province_default_as_of(store: StoreReader, code: str | None) -> str:
+    """The store's latest date (:func:`default_as_of`); where no province (``code``) is valid
+    then (a store whose records end before 1/7/2025), the first day one is.
+    """
+    day = default_as_of(store)
+    units = store.read_layer("admin_units")
+    units = units[units["level"] == "province"]
+    if code is not None:
+        units = units[units["code"].astype(str) == str(code)]
+    if units.empty or not units_mod.valid_on(units, day).empty:
+        return day
+    later = [str(s) for s in units["valid_from"].dropna() if str(s) > day]
+    return min(later) if later else day
+
+
+def _level_counts(entries: list[dict[str, Any]]) -> dict[str, int]:
+    """Communes per NTM level (highest first, every level of :data:`rollup.LEVEL_RANK`), and
+    ``no_data``: those without a reported level.
+    """
+    levels = sorted(rollup_mod.LEVEL_RANK, key=lambda k: -rollup_mod.LEVEL_RANK[k])
+    counts = {lvl: sum(e["level"] == lvl for e in entries) for lvl in levels}
+    for e in entries:  # a level the ranks do not name is counted too, never dropped
+        if e["level"] is not None and e["level"] not in counts:
+            counts[str(e["level"])] = sum(x["level"] == e["level"] for x in entries)
+    counts["no_data"] = sum(e["level"] is None for e in entries)
+    return counts
+
+
+def _group_counts(entries: list[dict[str, Any]], groups: list[dict[str, Any]] | None
+                  ) -> list[dict[str, Any]] | None:
+    """Communes per commune group of the set (its ``groups``, in order), then those with no
+    group recorded (``id`` None); ``None`` where the set's thresholds are not by group.
+    """
+    if groups is None:
+        return None
+    ids = [(e.get("group") or {}).get("id") for e in entries]
+    out = [{"id": str(g["id"]), "name": g.get("name"),
+            "communes": sum(i == str(g["id"]) for i in ids)} for g in groups]
+    out.append({"id": None, "name": None, "communes": sum(i is None for i in ids)})
+    return out
+
+
+def _criterion_shares(cset: CriteriaSet | None, entries: list[dict[str, Any]]
+                      ) -> list[dict[str, Any]]:
+    """Per criterion of the set in force: communes meeting it, communes whose verdict is
+    known (met or unmet), and all communes.
+    """
+    if cset is None:
+        return []
+    out = []
+    for crit in cset.criteria:
+        verdicts = [next((c["met"] for c in e["criteria"] or [] if c["id"] == crit.id), None)
+                    for e in entries]
+        out.append({"id": crit.id, "name": crit.name,
+                    "met": sum(v is True for v in verdicts),
+                    "known": sum(v is not None for v in verdicts), "total": len(entries)})
+    return out
+
+
+def _district_history(store: StoreReader, units: pd.DataFrame, row: pd.Series, as_of: str
+                      ) -> list[dict[str, Any]]:
+    """The districts that lay in the province before 1/7/2025 (those whose ``parent_code`` is
+    one of the old provinces it ``replaces``, or its own code where it replaces none, and that
+    ended before ``as_of``), each with its status summary on its last valid day.
+    """
+    olds = {str(c) for c in (row["replaces"] or [])} or {str(row["code"])}
+    districts = units[(units["level"] == "district")
+                      & units["parent_code"].astype(str).isin(olds)
+                      & units["valid_to"].notna()]
+    districts = districts[districts["valid_to"].astype(str) < as_of]
+    out = []
+    for _, d in districts.sort_values(["code", "valid_from"]).iterrows():
+        last = str(d["valid_to"])
+        entry: dict[str, Any] = {"code": str(d["code"]), "name": d["name"],
+                                 "parent_code": str(d["parent_code"]),
+                                 "valid_from": json_clean(d["valid_from"]), "valid_to": last,
+                                 "as_of": last, "status": None, "missing": None}
+        try:
+            doc = from_store(store, level="district", unit=str(d["code"]), as_of=last)
+        except CriterionDataMissing as exc:
+            entry["missing"] = str(exc)
+            out.append(entry)
+            continue
+        s = doc["summary"]
+        entry["status"] = {
+            "criteria_set": doc["criteria_set"]["id"], "title": doc["criteria_set"]["title"],
+            **{k: s[k] for k in ("indicators_met", "indicators_total", "criteria_met",
+                                 "criteria_total", "criteria_unmet")},
+            "reported": s.get("reported"), "reported_as_of": s.get("reported_as_of"),
+            "reported_source": s.get("reported_source"),
+            "disagreements": len(s["disagreements"]),
+            "recognition": [{"id": r.get("id"), "title": r["title"], "met": r["met"]}
+                            for r in doc.get("recognition") or []]}
+        out.append(entry)
+    return out
+
+
+def province_document(store: StoreReader, *, code: str | None = None, as_of: str
+                      ) -> dict[str, Any]:
+    """A province on ``as_of`` (one valid then: after 1/7/2025, the merged one): its communes
+    (from :func:`commune_document`, those below it) counted by NTM level and by commune
+    group, the share meeting each criterion of the commune set in force (met / known / all),
+    that set or the sentence saying none is in force, and as ``history`` the pre-2025
+    districts that lay in it with their status on their last day.
+    """
+    store = ensure(store)
+    units = store.read_layer("admin_units")
+    row = _pick_unit(units, "province", as_of, code)
+    found, sentence = criteria_mod.in_force("commune", as_of)
+    cset = with_store_thresholds(store, found, as_of) if found is not None else None
+    below = rollup_mod.descendants(units, str(row["code"]), as_of, level="commune")
+    keys = set(zip(below["code"].astype(str), below["valid_from"].astype(str), strict=True))
+    entries: list[dict[str, Any]] = []
+    communes: dict[str, Any] = {"criteria_set": None}
+    if keys:
+        communes = commune_document(store, units, as_of=as_of)
+        entries = [e for e in communes["communes"]
+                   if (e["comm_code"], str(e["valid_from"])) in keys]
+    cs = communes.get("criteria_set")
+    return {
+        "level": "province", "as_of": as_of, "unit": _unit_doc(row),
+        "replaces": [str(c) for c in (row["replaces"] or [])],
+        "criteria_set": cs, "set_in_force": sentence if cset is not None else None,
+        "no_set": sentence if cset is None else None,
+        "summary": {"communes": len(entries), "by_level": _level_counts(entries),
+                    "by_group": _group_counts(entries, cs.get("groups") if cs else None)},
+        # per criterion (not "criteria": the document is of several units, owners.py)
+        "shares": _criterion_shares(cset, entries),
+        "communes": entries,
+        "history": _district_history(store, units, row, as_of),
+    }

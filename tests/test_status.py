@@ -387,3 +387,117 @@ class TestPredecessorsAcrossTheReform:
                 "mới, tính đến 2023-12-31" in out)
         assert "Đạ K'Nàng (24889, hiệu lực 2008-01-01 – 2025-06-30; sáp nhập)" in out
         assert "vn-commune-nang-cao-2021-2025: đạt 15/19 tiêu chí" in out
+
+
+# ------------------------------------------------------------------ the province after 2025
+
+
+@pytest.fixture(scope="session")
+def lamdong_store(tmp_path_factory):
+    from ntmgeo import datasets
+    from ntmgeo.store import open_store
+
+    path = tmp_path_factory.mktemp("lamdong") / "ld.gpkg"
+    datasets.build_sample(path, "lamdong")
+    return open_store(path)
+
+
+class TestProvince:
+    def test_the_124_communes_have_no_data_for_the_2026_set(self, lamdong_store):
+        doc = status.from_store(lamdong_store, level="province", as_of="2026-06-01")
+        assert (doc["unit"]["code"], doc["unit"]["name"]) == ("68", "Lâm Đồng")
+        assert doc["replaces"] == ["60", "67", "68"]
+        assert doc["criteria_set"]["id"] == "vn-commune-2026-2030" and doc["no_set"] is None
+        s = doc["summary"]
+        assert s["communes"] == 124 == len(doc["communes"])
+        assert s["by_level"]["no_data"] == 124
+        assert sum(n for k, n in s["by_level"].items() if k != "no_data") == 0
+        assert [g["id"] for g in s["by_group"]] == ["1", "2", "3", None]
+        assert [g["communes"] for g in s["by_group"]] == [0, 0, 0, 124]
+        assert [c["id"] for c in doc["shares"]] == [str(n) for n in range(1, 11)]
+        assert all((c["met"], c["known"], c["total"]) == (0, 0, 124) for c in doc["shares"])
+        # the communes are those of the commune document, predecessors and all
+        one = next(c for c in doc["communes"] if c["comm_code"] == "24886")
+        assert {p["name"] for p in one["predecessors"]} == {"Phi Liêng", "Đạ K'Nàng"}
+
+    def test_the_old_districts_are_its_history(self, lamdong_store):
+        doc = status.province_document(lamdong_store, as_of="2026-06-01")
+        hist = {d["code"]: d for d in doc["history"]}
+        assert set(hist) == {"665", "674"}
+        assert (hist["674"]["name"], hist["665"]["name"]) == ("Đam Rông", "Đắk Song")
+        assert hist["674"]["as_of"] == hist["665"]["as_of"] == "2025-06-30"
+        dr = hist["674"]["status"]
+        assert dr["criteria_set"] == "vn-district-2021-2025"
+        # its own status on its last day: as the district document says (seed 000, line 39:
+        # the plan reports 4/9 criteria, 28/36 indicators)
+        own = status.from_store(lamdong_store, level="district", unit="674",
+                                as_of="2025-06-30")["summary"]
+        assert (dr["criteria_met"], dr["indicators_met"]) == (own["criteria_met"],
+                                                              own["indicators_met"])
+        assert (dr["reported"]["criteria_met"], dr["reported"]["indicators_met"]) == (4, 28)
+        assert hist["665"]["status"]["criteria_total"] == 9
+
+    def test_between_the_sets_a_sentence_not_an_error(self, lamdong_store):
+        doc = status.from_store(lamdong_store, level="province", as_of="2026-01-10")
+        assert doc["criteria_set"] is None and doc["shares"] == []
+        assert "15/02/2026" in doc["no_set"]["vi"]
+        assert doc["summary"]["communes"] == 124 and doc["summary"]["by_group"] is None
+
+    def test_before_the_reform_no_province_is_a_clear_error(self, lamdong_store):
+        # the sample holds the merged province only (valid from 1/7/2025), not the old ones
+        with pytest.raises(status.CriterionDataMissing, match="68 valid on 2024-02-29"):
+            status.from_store(lamdong_store, level="province", unit="68", as_of="2024-02-29")
+        with pytest.raises(status.CriterionDataMissing, match="no province valid"):
+            status.province_document(lamdong_store, as_of="2024-02-29")
+
+    def test_without_a_date_the_first_day_of_the_province(self, lamdong_store):
+        # the store's records end on 2024-02-29, before the province existed
+        doc = status.from_store(lamdong_store, level="province")
+        assert doc["as_of"] == "2025-07-01"
+        assert doc["criteria_set"]["id"] == "vn-commune-2021-2025"
+
+    def test_the_cli_prints_it_in_vietnamese(self, lamdong_store, capsys):
+        assert main(["status", "--db", str(lamdong_store.path), "--level", "province",
+                     "--unit", "68", "--as-of", "2026-06-01"]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        for words in ("Lâm Đồng (68)", "Số xã theo mức đạt chuẩn nông thôn mới",
+                      "Số xã theo nhóm xã", "Số xã đạt từng tiêu chí",
+                      "124 đơn vị hành chính cấp xã", "Chưa có số liệu │ 124",
+                      "Trước ngày 01/7/2025", "Đam Rông", "Đắk Song"):
+            assert words in out
+
+    def test_the_cli_json(self, lamdong_store, capsys):
+        assert main(["status", "--db", str(lamdong_store.path), "--level", "province",
+                     "--as-of", "2026-06-01", "--json"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["summary"]["communes"] == 124
+        assert [d["code"] for d in doc["history"]] == ["665", "674"]
+
+    def test_a_department_is_listed_over_its_communes(self, lamdong_store):
+        doc = status.from_store(lamdong_store, level="province", as_of="2026-06-01")
+        items = status.department_items(doc, "Kinh tế - Hạ tầng",
+                                        units=lamdong_store.read_layer("admin_units"))
+        assert len(items["no_data"]) == 124
+
+
+_LEVELS = st.sampled_from([None, "not_yet", "ntm", "ntm_nang_cao", "ntm_kieu_mau"])
+_VERDICT = st.sampled_from([None, True, False])
+
+
+@given(st.lists(st.tuples(_LEVELS, st.lists(_VERDICT, min_size=3, max_size=3)),
+                max_size=30))
+@settings(max_examples=60, deadline=None)
+def test_province_counts_add_up(communes):
+    entries = [{"level": lvl, "group": None,
+                "criteria": [{"id": str(i + 1), "met": m} for i, m in enumerate(verdicts)]}
+               for lvl, verdicts in communes]
+    counts = status._level_counts(entries)
+    assert sum(counts.values()) == len(entries)
+    assert counts["no_data"] == sum(lvl is None for lvl, _ in communes)
+    shares = status._criterion_shares(criteria.load_set("vn-commune-2026-2030"), entries)
+    for share in shares[:3]:
+        verdicts = [v[int(share["id"]) - 1] for _, v in communes]
+        assert share["met"] == verdicts.count(True)
+        assert share["known"] == len(verdicts) - verdicts.count(None)
+        assert share["met"] <= share["known"] <= share["total"] == len(entries)
+    assert all(s["known"] == 0 for s in shares[3:])

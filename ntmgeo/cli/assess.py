@@ -24,7 +24,8 @@ from .options import as_of_option, check_date, db_option, json_option
 # ----------------------------------------------------------------------------------- status
 @cli.command()
 @db_option()
-@click.option("--level", type=click.Choice(["district", "commune", "village", "town"]),
+@click.option("--level", type=click.Choice(["district", "commune", "village", "town",
+                                            "province"]),
               default="district", show_default=True)
 @click.option("--unit", default=None, help="Unit code, where several are valid.")
 @as_of_option(help="Date (YYYY-MM-DD); default: the store's latest reported date.")
@@ -55,6 +56,8 @@ def status(db: Path, level: str, unit: str | None, as_of: str | None, source: st
         render.echo_json(doc)
     elif level == "commune":
         render.print_communes(doc)
+    elif level == "province":
+        render.print_province(doc)
     elif "units" in doc:  # several villages or towns, no --unit: one row each
         render.print_units(doc)
     else:

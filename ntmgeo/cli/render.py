@@ -271,6 +271,81 @@ def print_predecessors(commune: dict[str, Any]) -> None:
             print_set_count(other, name=pad + "  ")
 
 
+def print_province(doc: dict[str, Any]) -> None:
+    """A province's communes by NTM level, by commune group and per criterion of the set in
+    force (or the sentence saying none is), then its pre-2025 districts as history.
+    """
+    lang = settings.lang
+    unit, s = doc["unit"], doc["summary"]
+    out.print(f"[bold]{t('unit')}:[/] {unit['name']} ({unit['code']}) · "
+              f"{t('as_of')}: {doc['as_of']}", highlight=False)
+    out.print((doc["set_in_force"] or doc["no_set"])[lang], highlight=False)
+    out.print(t("province_communes", n=s["communes"]))
+    levels = Table(title=t("province_by_level"))
+    for col in ("ntm_level", "province_n_communes"):
+        levels.add_column(t(col), overflow="fold")
+    for lvl, n in s["by_level"].items():
+        word = t("unknown") if lvl == "no_data" else (
+            t(f"level_{lvl}") if f"level_{lvl}" in _LEVEL_KEYS else lvl)
+        levels.add_row(word, str(n))
+    out.print(levels)
+    if s.get("by_group") is not None:
+        groups = Table(title=t("province_by_group"))
+        for col in ("commune_group", "province_n_communes"):
+            groups.add_column(t(col), overflow="fold")
+        for g in s["by_group"]:
+            name = (g["name"] or {}).get(lang) or g["id"] or t("province_no_group")
+            groups.add_row(name, str(g["communes"]))
+        out.print(groups)
+    if doc["shares"]:
+        crits = Table(title=t("province_criteria"))
+        for col in ("criterion", "met", "province_known", "province_all"):
+            crits.add_column(t(col), overflow="fold")
+        for c in doc["shares"]:
+            crits.add_row(f"{c['id']}. {c['name'][lang]}", str(c["met"]), str(c["known"]),
+                          str(c["total"]))
+        out.print(crits)
+    _print_province_history(doc["history"])
+
+
+# the levels the CLI has a word for ("level_ntm"…); another is shown as its id
+_LEVEL_KEYS = frozenset(f"level_{k}" for k in ("not_yet", "ntm", "ntm_nang_cao",
+                                                "ntm_kieu_mau", "van_minh"))
+
+
+def _print_province_history(history: list[dict[str, Any]]) -> None:
+    """The pre-2025 districts of a province, each with its status on its last day (and, below,
+    what its own document reported).
+    """
+    if not history:
+        out.print(t("province_no_history"))
+        return
+    table = Table(title=t("province_history"))
+    sets = sorted({d["status"]["criteria_set"] for d in history if d["status"]})
+    table.caption = f"{t('set')}: {', '.join(sets)}" if sets else None
+    for col in ("code", "province_district", "province_last_day", "criteria_met",
+                "province_indicators_met", "province_recognition"):
+        table.add_column(t(col), overflow="fold")
+    reported = []
+    for d in history:
+        st = d["status"]
+        if st is None:
+            table.add_row(d["code"], d["name"], d["valid_to"], d["missing"] or "", "", "")
+            continue
+        table.add_row(d["code"], d["name"], d["valid_to"],
+                      f"{st['criteria_met']}/{st['criteria_total']}",
+                      f"{st['indicators_met']}/{st['indicators_total']}",
+                      ", ".join(met_word(r["met"]) for r in st["recognition"]))
+        if st.get("reported"):
+            r = st["reported"]
+            reported.append(f"{d['name']} ({d['code']}, {st['reported_as_of']}): " + t(
+                "reported_summary", im=r["indicators_met"], it=r["indicators_total"],
+                cm=r["criteria_met"], ct=r["criteria_total"]))
+    out.print(table)
+    for line in reported:
+        out.print(line, highlight=False)
+
+
 def print_department(items: dict[str, Any]) -> None:
     """What a department owns and is not met: a unit's unmet indicators with their
     deadlines, or per commune (village, town) the criteria it owns and those unmet; and the
