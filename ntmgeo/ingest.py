@@ -47,8 +47,8 @@ from .layers import (
 )
 from .store import RECORD_TABLES, Store
 
-__all__ = ["ImportResult", "beside_no_road", "import_file", "import_records", "importable",
-           "prepare", "record_fields"]
+__all__ = ["ImportResult", "beside_no_road", "converted_rows", "import_file", "import_records",
+           "importable", "prepare", "record_fields"]
 
 
 def prepare(
@@ -323,6 +323,41 @@ def _cell_error(source: str, row: int, column: str, reason: Message) -> InputErr
                       column=column, reason=reason)
 
 
+def converted_rows(table: tables.Table, fields: tuple[Field, ...],
+                   words: dict[str, dict[str, str]], heading: dict[str, str], *, source: str
+                   ) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+    """Each row of ``table`` as ``(row number, record, cells)``: the cells of the columns
+    ``heading`` names (field → heading) read as the words of ``words`` say and converted by
+    the fields' types. A required field without a column, a table without rows, a missing
+    required value or a bad value raises :class:`InputError` naming file, row and column.
+    """
+    for f in fields:
+        if f.required and f.name not in heading:
+            keys = ", ".join(dict.fromkeys((f.name, *f.aliases, *f.label.values())))
+            raise InputError("has no column for '{name}', which every row needs (headings "
+                             "read as it: {names})", path=source, name=f.name, names=keys)
+    if not table.rows:
+        raise InputError("contains no rows", path=source)
+    out = []
+    for number, cells in table.rows:
+        record: dict[str, Any] = {}
+        for f in fields:
+            col = heading.get(f.name)
+            text = cells.get(col, "") if col is not None else ""
+            text = words.get(f.name, {}).get(heading_key(text), text) if text else text
+            try:
+                value = convert_value(f, text)
+            except (ValueError, TypeError, OverflowError):
+                raise _cell_error(source, number, col or f.name, bad_value(f, text)) from None
+            if value is None and f.required:
+                raise _cell_error(source, number, col or f.name,
+                                  Message("required value is missing"))
+            if value is not None:
+                record[f.name] = value
+        out.append((number, record, cells))
+    return out
+
+
 def record_rows(store: Store, table_name: str, table: tables.Table, *, extra: bool = False,
                 mapping: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The rows of ``table`` as records of ``table_name``, converted by the columns' types;
@@ -344,32 +379,11 @@ def record_rows(store: Store, table_name: str, table: tables.Table, *, extra: bo
                              "'{column}')", path=source, table=table_name, column=unknown[0])
         raise _unknown_column(fields, unknown[0], source=source, target=table_name)
     heading = {t: c for c, t in columns.items()}
-    for f in fields:
-        if f.required and f.name not in heading:
-            keys = ", ".join(dict.fromkeys((f.name, *f.aliases, *f.label.values())))
-            raise InputError("has no column for '{name}', which every row needs (headings "
-                             "read as it: {names})", path=source, name=f.name, names=keys)
-    if not table.rows:
-        raise InputError("contains no rows", path=source)
     units = _store_units(store) if "unit_code" in names else None
     # the store's thresholds files may add indicators to a set: a record may name them
     added = store.read_records("thresholds") if "criteria_set" in names else None
     records = []
-    for number, cells in table.rows:
-        record: dict[str, Any] = {}
-        for f in fields:
-            col = heading.get(f.name)
-            text = cells.get(col, "") if col is not None else ""
-            text = words.get(f.name, {}).get(heading_key(text), text) if text else text
-            try:
-                value = convert_value(f, text)
-            except (ValueError, TypeError, OverflowError):
-                raise _cell_error(source, number, col or f.name, bad_value(f, text)) from None
-            if value is None and f.required:
-                raise _cell_error(source, number, col or f.name,
-                                  Message("required value is missing"))
-            if value is not None:
-                record[f.name] = value
+    for number, record, cells in converted_rows(table, fields, words, heading, source=source):
         if unknown:
             record[EXTRA_FIELD] = _extra_json(pd.DataFrame([cells]), unknown)[0]
         if "source" in names and not record.get("source"):

@@ -40,8 +40,7 @@ from . import criteria as criteria_mod
 from . import tables
 from ._errors import CriterionDataMissing, InputError, Message
 from .criteria import CriteriaSet
-from .fieldvalues import bad_value
-from .layers import column_map, convert_value, heading_key
+from .layers import column_map
 
 __all__ = ["applied", "check", "load", "read_file", "rows_of"]
 
@@ -89,7 +88,7 @@ def rows_of(table: tables.Table) -> list[tuple[int, dict[str, Any]]]:
     with their row numbers; a heading no column takes, a missing required value or a bad
     value raises naming file, row and column. Pure.
     """
-    from .ingest import record_fields
+    from .ingest import converted_rows, record_fields
 
     where = str(table.path) + (f"[{table.sheet}]" if table.sheet else "")
     fields, words = record_fields(_TABLE)
@@ -100,31 +99,8 @@ def rows_of(table: tables.Table) -> list[tuple[int, dict[str, Any]]]:
                          "({known})", path=where, column=unknown[0], table=_TABLE,
                          known=", ".join(f.name for f in fields))
     heading = {t: c for c, t in columns.items()}
-    for f in fields:
-        if f.required and f.name not in heading:
-            keys = ", ".join(dict.fromkeys((f.name, *f.aliases, *f.label.values())))
-            raise InputError("has no column for '{name}', which every row needs (headings "
-                             "read as it: {names})", path=where, name=f.name, names=keys)
-    if not table.rows:
-        raise InputError("contains no rows", path=where)
-    out = []
-    for number, cells in table.rows:
-        record: dict[str, Any] = {}
-        for f in fields:
-            col = heading.get(f.name)
-            text = cells.get(col, "") if col is not None else ""
-            text = words.get(f.name, {}).get(heading_key(text), text) if text else text
-            try:
-                value = convert_value(f, text)
-            except (ValueError, TypeError, OverflowError):
-                raise _cell_error(where, number, col or f.name, bad_value(f, text)) from None
-            if value is None and f.required:
-                raise _cell_error(where, number, col or f.name,
-                                  Message("required value is missing"))
-            if value is not None:
-                record[f.name] = value
-        out.append((number, record))
-    return out
+    return [(number, record) for number, record, _cells
+            in converted_rows(table, fields, words, heading, source=where)]
 
 
 def check(rows: list[tuple[int, dict[str, Any]]], *, where: str,
