@@ -12,8 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from ntmgeo import i18n as core_i18n
 from ntmgeo._errors import CriterionDataMissing, InputError, LayerSchemaError
 
+from . import views
 from .services import (
     DataService,
     NotFound,
@@ -60,12 +62,13 @@ def _not_found(exc: Exception) -> Response:
 
 @bp.errorhandler(CriterionDataMissing)
 def _missing(exc: CriterionDataMissing) -> Response:
-    return error_response(404, "no_data", str(exc))
+    # in the page's language: the panel shows it after its own (translated) words
+    return error_response(404, "no_data", core_i18n.describe_error(exc, views.lang()))
 
 
 @bp.errorhandler(InputError)
 def _input(exc: InputError) -> Response:
-    return error_response(400, "bad_request", str(exc))
+    return error_response(400, "bad_request", core_i18n.describe_error(exc, views.lang()))
 
 
 @bp.route("/layers")

@@ -628,3 +628,13 @@ class TestDownloads:
         response = client.get("/export/csv")
         assert response.status_code == 200 and response.mimetype == "text/csv"
         assert response.data == written.read_bytes()
+
+
+def test_a_missing_data_message_is_in_the_pages_language(client):
+    """/api/status after the districts ended: the message the panel shows after its own
+    Vietnamese words is Vietnamese too (English with ?lang=en).
+    """
+    vi = client.get("/api/status?as_of=2026-06-01&lang=vi").get_json()
+    assert vi["error"] == "no_data" and "không có huyện" in vi["message"]
+    en = client.get("/api/status?as_of=2026-06-01&lang=en").get_json()
+    assert "no district valid on 2026-06-01" in en["message"]
