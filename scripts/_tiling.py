@@ -17,6 +17,8 @@ repair works in a projected CRS (metres):
 
 from __future__ import annotations
 
+import json
+
 import shapely
 from shapely import LineString, MultiPolygon, Polygon
 from shapely.ops import polygonize
@@ -48,6 +50,20 @@ def as_multi(geom):
 def check(cond, msg):
     if not cond:
         raise SystemExit(f"CHECK FAILED: {msg}")
+
+
+def write_geojson(gdf, path, precision):
+    """Write ``gdf`` at ``path`` as RFC 7946 GeoJSON (no crs member, ``precision`` decimals,
+    replacing any file there); return the written document.
+    """
+    if path.exists():
+        path.unlink()
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio",
+                layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": str(precision),
+                               "WRITE_NAME": "NO"})
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    check("crs" not in raw, f"{path.name}: RFC 7946 output has a crs member")
+    return raw
 
 
 def repair_communes(old, frame=None, single=True):

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import math
 import sys
 from pathlib import Path
@@ -38,7 +37,15 @@ import pandas as pd
 import shapely
 import shapely.affinity
 import yaml
-from _tiling import as_multi, check, check_tiling, lines_of, polygons_of, repair_communes
+from _tiling import (
+    as_multi,
+    check,
+    check_tiling,
+    lines_of,
+    polygons_of,
+    repair_communes,
+    write_geojson,
+)
 from shapely import LineString, Point, Polygon
 from shapely.ops import substring
 
@@ -49,7 +56,6 @@ LAYERS = ROOT / "layers"
 
 CRS_M = "EPSG:5899"  # VN-2000 / TM-3 zone 107-45 (Lâm Đồng): every length and area
 CRS_LL = "EPSG:4326"  # WGS 84, written as RFC 7946 (lon, lat)
-GEOJSON_OPTIONS = {"RFC7946": "YES", "COORDINATE_PRECISION": "9", "WRITE_NAME": "NO"}
 
 PROV, DIST = "68", "674"
 ROAD_SOURCE = (
@@ -652,12 +658,8 @@ def frame(name, rows, crs_m=True):
 
 def write(name, gdf):
     path = OUT / f"{name}.geojson"
-    if path.exists():
-        path.unlink()
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=GEOJSON_OPTIONS)
     # read back: same features, same text, same field names
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    check("crs" not in raw, f"{name}: RFC 7946 output has a crs member")
+    raw = write_geojson(gdf, path, 9)
     check(len(raw["features"]) == len(gdf), f"{name}: feature count")
     cols = [c for c in gdf.columns if c != "geometry"]
     for feat, (_, row) in zip(raw["features"], gdf.iterrows(), strict=True):

@@ -31,7 +31,6 @@ import argparse
 import gzip
 import hashlib
 import io
-import json
 import shutil
 import sys
 from collections import Counter
@@ -43,7 +42,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import yaml
-from _tiling import as_multi, check, polygons_of
+from _tiling import as_multi, check, polygons_of, write_geojson
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared/data/boundaries")
@@ -60,7 +59,6 @@ PRE2025_TO = "2025-06-30"
 PRE2025_SAMPLES = ("damrong", "daksong")
 TOLERANCE_M = 20.0  # coverage_simplify tolerance (metres, EPSG:5899); see the README
 GRID_LL = 1e-6  # degrees: the 6 decimals written
-GEOJSON_OPTIONS = {"RFC7946": "YES", "COORDINATE_PRECISION": "6", "WRITE_NAME": "NO"}
 BEGIN, END = "<!-- figures:begin (written by scripts/build_lamdong.py) -->", "<!-- figures:end -->"
 # The source's `type` → the admin_units field `unit_type` (layers/admin_units.yml).
 UNIT_TYPES = {"Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu"}
@@ -309,10 +307,7 @@ def build(boundaries: Path, out_root: Path, data_root: Path) -> dict[str, Any]:
     rows += pre2025_units(data_root)
     gdf = schema_frame(rows)
     path = out / "admin_units.geojson"
-    if path.exists():
-        path.unlink()
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=GEOJSON_OPTIONS)
-    check("crs" not in json.loads(path.read_text(encoding="utf-8")), "RFC 7946 output")
+    write_geojson(gdf, path, 6)
 
     # ---- read back (6-decimal coordinates) and measure what is written --------------------
     back = gpd.read_file(path, engine="pyogrio")

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -34,14 +33,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 import yaml
-from _tiling import as_multi, check, check_tiling, polygons_of, repair_communes
+from _tiling import as_multi, check, check_tiling, polygons_of, repair_communes, write_geojson
 from shapely import Polygon
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared/data/boundaries")
 LAYERS = ROOT / "layers"
 CRS_LL = "EPSG:4326"
-GEOJSON_OPTIONS = {"RFC7946": "YES", "COORDINATE_PRECISION": "6", "WRITE_NAME": "NO"}
 VALID_FROM, VALID_TO = "2008-01-01", "2025-06-30"
 WIDTH_TOL_M = 0.05  # see build(): union of the units vs the district polygon
 BEGIN, END = "<!-- repair:begin (written by scripts/build_samples.py) -->", "<!-- repair:end -->"
@@ -203,10 +201,7 @@ def build(name, spec, boundaries, out_root, crs_m):
         r["geometry"] = as_multi(g)
     gdf = schema_frame(rows)
     path = out / "admin_units.geojson"
-    if path.exists():
-        path.unlink()
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options=GEOJSON_OPTIONS)
-    check("crs" not in json.loads(path.read_text(encoding="utf-8")), "RFC 7946 output")
+    write_geojson(gdf, path, 6)
 
     # ---- read back and check (6-decimal coordinates) --------------------------------------
     back = gpd.read_file(path, engine="pyogrio").to_crs(crs_m)
