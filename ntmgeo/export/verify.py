@@ -216,26 +216,36 @@ def _check_prj(where: str, prj: str, target: CRS, table: _Table) -> None:
                           crs=_crs_label(target))
 
 
-def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
+def _check_parts(zip_path: Path, table: _Table, where: str, parts: tuple[str, ...]) -> str:
+    """Check that the ZIP holds the layer's ``parts`` (``.shp``, ``.dbf``…), that its
+    ``.cpg`` says UTF-8 and its ``.dbf`` has the expected field names; return the ``.prj``
+    text ("" where ``parts`` has none).
+    """
     name = table.layer.name
-    if table.layer.is_table:
-        _verify_dbf_table(zip_path, table)
-        return
-    where = f"{name}.shp"
     with zipfile.ZipFile(zip_path) as zf:
         members = set(zf.namelist())
-        for ext in _SHAPEFILE_PARTS:
+        for ext in parts:
             if f"{name}{ext}" not in members:
                 raise ExportError("{where}: the ZIP lacks {member}", where=where,
                                   member=f"{name}{ext}")
         cpg = zf.read(f"{name}.cpg").decode("ascii", "replace").strip()
-        prj = zf.read(f"{name}.prj").decode("ascii", "replace")
+        prj = zf.read(f"{name}.prj").decode("ascii", "replace") if ".prj" in parts else ""
         dbf_names = _dbf_field_names(zf.read(f"{name}.dbf"))
     if cpg.upper() not in ("UTF-8", "UTF8"):
         raise ExportError("{where}: the .cpg says {cpg}, not UTF-8", where=where, cpg=repr(cpg))
     if dbf_names != table.names:
         raise ExportError("{where}: the .dbf field names are {got}, expected {want}",
                           where=where, got=dbf_names, want=table.names)
+    return prj
+
+
+def _verify_shapefile(zip_path: Path, table: _Table, target: CRS) -> None:
+    name = table.layer.name
+    if table.layer.is_table:
+        _verify_dbf_table(zip_path, table)
+        return
+    where = f"{name}.shp"
+    prj = _check_parts(zip_path, table, where, _SHAPEFILE_PARTS)
     _check_prj(where, prj, target, table)
     tol = _tolerance(target)
     _read_pyogrio(f"/vsizip/{zip_path}/{name}.shp", None, table, "shapefile", where, tol)
@@ -251,19 +261,7 @@ def _verify_dbf_table(zip_path: Path, table: _Table) -> None:
     """A shapefile export's table of features without geometry: ``.dbf`` and ``.cpg``."""
     name = table.layer.name
     where = f"{name}.dbf"
-    with zipfile.ZipFile(zip_path) as zf:
-        members = set(zf.namelist())
-        for ext in _TABLE_PARTS:
-            if f"{name}{ext}" not in members:
-                raise ExportError("{where}: the ZIP lacks {member}", where=where,
-                                  member=f"{name}{ext}")
-        cpg = zf.read(f"{name}.cpg").decode("ascii", "replace").strip()
-        dbf_names = _dbf_field_names(zf.read(f"{name}.dbf"))
-    if cpg.upper() not in ("UTF-8", "UTF8"):
-        raise ExportError("{where}: the .cpg says {cpg}, not UTF-8", where=where, cpg=repr(cpg))
-    if dbf_names != table.names:
-        raise ExportError("{where}: the .dbf field names are {got}, expected {want}",
-                          where=where, got=dbf_names, want=table.names)
+    _check_parts(zip_path, table, where, _TABLE_PARTS)
     _read_pyogrio(f"/vsizip/{zip_path}/{name}.dbf", None, table, "shapefile", where, 0.0)
     _read_fiona(f"/vsizip/{zip_path}/{name}.dbf", None, table, "shapefile", where, 0.0)
 
