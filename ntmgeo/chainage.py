@@ -12,13 +12,14 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from . import settings
+from . import settings, zoning
 from ._errors import InputError
 from .codes import fold_code
-from .linref import cut, parse_chainage, road_lines
+from .linref import cut, parse_chainage
 
 __all__ = ["is_chainage_table", "read_chainage_table", "surveys_from_chainage"]
 
@@ -57,7 +58,8 @@ def read_chainage_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return table.rename(columns={_col(cols, _FROM): "from", _col(cols, _TO): "to"})
 
 
-def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: str,
+def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *,
+                          crs: str | zoning.Zoning,
                           source: str = "<table>") -> gpd.GeoDataFrame:
     """Survey lines (in ``roads``' CRS) for each row of a chainage table.
 
@@ -65,18 +67,22 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
     (``DH42`` is ``ĐH42``, :mod:`ntmgeo.codes`); a row without ``dist_code`` takes the one road
     of its code when only one district has it. A road in several parts is chained in order. A
     chainage beyond the road's length, a ``from`` not before ``to``, or an unknown road is an
-    :class:`InputError` naming the row.
+    :class:`InputError` naming the row. Chainage is measured in ``crs``, or along each road in
+    its zone where ``crs`` is a store's zones (:mod:`ntmgeo.zoning`).
     """
     if table.empty:
         raise InputError("contains no rows", path=source)
-    chained = road_lines(roads, crs=crs)
-    lines = {(fold_code(str(d)), fold_code(str(c))): g
-             for d, c, g in zip(chained["dist_code"], chained["road_code"], chained.geometry,
-                                strict=True)}
+    lines: dict[tuple[str, str], shapely.Geometry] = {}
+    zone_of: dict[int, str] = {}  # id of a road's line -> the zone its chainage runs in
+    for zone, chained in zoning.road_lines(roads, crs):
+        for d, c, g in zip(chained["dist_code"], chained["road_code"], chained.geometry,
+                           strict=True):
+            lines[(fold_code(str(d)), fold_code(str(c)))] = g
+            zone_of[id(g)] = zone
     by_code: dict[str, list[shapely.Geometry]] = {}
     for (_, code), line in lines.items():
         by_code.setdefault(code, []).append(line)
-    geoms, rows = [], []
+    geoms, zones, rows = [], [], []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
         dist, code = str(row.get("dist_code", "")).strip(), str(row["road_code"]).strip()
         line = lines.get((fold_code(dist), fold_code(code)))
@@ -98,8 +104,15 @@ def surveys_from_chainage(table: pd.DataFrame, roads: gpd.GeoDataFrame, *, crs: 
                              path=source, feature=number, field="to", end=row["to"],
                              length=line.length)
         geoms.append(cut(line, start, min(end, line.length)))
+        zones.append(zone_of[id(line)])
         side = str(row.get("side", "")).strip().lower()
         rows.append({**row.to_dict(), "side": _SIDE_WORDS.get(side, side) or None,
                      "source_file": Path(source).name})
-    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
-    return out.drop(columns=["from", "to"]).to_crs(roads.crs)
+    shown = np.empty(len(geoms), dtype=object)
+    where = np.asarray(zones, dtype=object)
+    for zone in set(zones):  # each cut from its zone into the roads' CRS
+        mine = where == zone
+        shown[mine] = gpd.GeoSeries(np.asarray(geoms, dtype=object)[mine],
+                                    crs=zone).to_crs(roads.crs).values
+    out = gpd.GeoDataFrame(rows, geometry=list(shown), crs=roads.crs)
+    return out.drop(columns=["from", "to"])

@@ -105,6 +105,12 @@ def _the_unit(store: StoreReader, as_of: str, unit: str | None,
     return valid.iloc[0] if len(valid) == 1 else None
 
 
+def _unit_crs(store: StoreReader, row: pd.Series) -> str:
+    """The zone a unit's own measures are taken in: its zone (:mod:`ntmgeo.zoning`)."""
+    units = gpd.GeoSeries([row.geometry], crs=store.read_layer("admin_units").crs)
+    return str(ensure(store).zoning.assign(units)[0])
+
+
 def _inside(store: StoreReader, layer: str, row: pd.Series) -> gpd.GeoDataFrame:
     return sites_ind.inside(store.read_layer(layer), row.geometry)
 
@@ -165,7 +171,7 @@ def _cluster_green_share(store: StoreReader, as_of: str,
         return None
     clusters = clusters.set_index(clusters["site_id"].astype(str))
     res = env_ind.cluster_green_share(clusters, store.read_layer("green_areas"),
-                                      crs=store.measure_crs)
+                                      crs=_unit_crs(store, row))
     res = res[res["met"].notna()]
     if res.empty:
         return None
@@ -190,7 +196,7 @@ def _public_green_per_person(store: StoreReader, as_of: str,
     green = green[green["green_type"] == "public"]
     units = gpd.GeoDataFrame([row], crs=store.read_layer("admin_units").crs)
     units.index = [str(row["code"])]
-    res = env_ind.public_green_per_person(units, green, crs=store.measure_crs).iloc[0]
+    res = env_ind.public_green_per_person(units, green, crs=_unit_crs(store, row)).iloc[0]
     if res["green_m2"] <= 0:
         return None  # no public green land drawn in the unit
     ids = sites_ind.inside(green, row.geometry)["area_id"].astype(str)
@@ -334,7 +340,7 @@ def _connection_condition(store: StoreReader, as_of: str, row: pd.Series) -> _Co
     communes = communes.set_index(communes["code"].astype(str))
     res = network_ind.connectivity(communes, roads, gpd.GeoSeries([centre.geometry],
                                                                    crs=units.crs),
-                                   crs=store.measure_crs)
+                                   crs=_unit_crs(store, row))
     n, reached = len(res), int(res["reached"].sum())
     if reached < n:
         return _Condition(None, _both(
@@ -378,7 +384,7 @@ def _road_connectivity(store: StoreReader, as_of: str, unit: str | None = None
         return None
     from .indicators import roads as roads_ind
 
-    surface_doc = roads_ind.paved_share(roads, crs=store.measure_crs)
+    surface_doc = roads_ind.paved_share(roads, crs=ensure(store).zoning)
     surface = _surface_condition(surface_doc)
     conditions = [surface, _connection_condition(store, as_of, row), _MAINTENANCE]
     failed = [c for c in conditions if c.met is False]
@@ -425,7 +431,7 @@ def _roads_to_standard(store: StoreReader, as_of: str, unit: str | None = None
     roads = greening_mod.district_roads(store.read_layer("roads"), dist_code=code)
     if roads.empty:
         return None
-    doc = roads_ind.roads_to_standard(roads, crs=store.measure_crs)
+    doc = roads_ind.roads_to_standard(roads, crs=ensure(store).zoning)
     total = doc["total"]
     below = [r for r in doc["roads"] if r["to_standard"] is False]
     missing = []

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import greening as greening_mod
-from . import i18n, linref
+from . import i18n, linref, zoning
 from . import status as status_mod
 from ._errors import CriterionDataMissing
 from .indicators import roads as roads_ind
@@ -137,7 +138,17 @@ def greening_lines(doc: dict[str, Any], lines: gpd.GeoDataFrame) -> gpd.GeoDataF
                             crs=lines.crs)
 
 
+def _in_doc_order(parts: pd.DataFrame, doc: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The stretches and gaps of several zones, road by road in the document's order."""
+    rank = {(str(r["dist_code"]), str(r["road_code"])): k for k, r in enumerate(doc["roads"])}
+    key = [rank[(str(d), str(c))] for d, c in zip(parts["dist_code"], parts["road_code"],
+                                                   strict=True)]
+    order = np.argsort(np.asarray(key, dtype=np.int64), kind="stable")
+    return parts.iloc[order].reset_index(drop=True)
+
+
 def _roads_and_stretches(store: StoreReader, as_of: str | None) -> tuple[gpd.GeoDataFrame, ...]:
+    store = ensure(store)
     crs = store.measure_crs
     roads = greening_mod.district_roads(store.read_layer("roads"))
     empty_cols = [f["name"] for f in ROAD_FIELDS]
@@ -146,10 +157,16 @@ def _roads_and_stretches(store: StoreReader, as_of: str | None) -> tuple[gpd.Geo
         return empty, empty, empty
     doc = greening_mod.from_store(store, as_of=as_of)
     standard = {(r["dist_code"], r["road_code"]): r
-                for r in roads_ind.roads_to_standard(roads, crs=crs)["roads"]}
-    lines = linref.road_lines(roads, crs=crs)
-    geom = {(d, c): g for d, c, g in zip(lines["dist_code"], lines["road_code"], lines.geometry,
-                                         strict=True)}
+                for r in roads_ind.roads_to_standard(roads, crs=store.zoning)["roads"]}
+    # Each road's chainage runs in its own zone (ntmgeo.zoning): its line and its stretches
+    # are cut there, then brought into the store's CRS.
+    geom: dict[tuple[str, str], Any] = {}
+    pieces = []
+    for _zone, lines in zoning.road_lines(roads, store.zoning):
+        shown = lines.to_crs(crs)
+        geom.update({(d, c): g for d, c, g in zip(shown["dist_code"], shown["road_code"],
+                                                  shown.geometry, strict=True)})
+        pieces.append(greening_lines(doc, lines).to_crs(crs))
     road_rows, road_geoms = [], []
     for road in doc["roads"]:
         key = (road["dist_code"], road["road_code"])
@@ -161,7 +178,7 @@ def _roads_and_stretches(store: StoreReader, as_of: str | None) -> tuple[gpd.Geo
                           "to_standard": std.get("to_standard"),
                           "standard_km": std.get("standard_km")})
         road_geoms.append(geom[key])
-    parts = greening_lines(doc, lines)
+    parts = pieces[0] if len(pieces) == 1 else _in_doc_order(pd.concat(pieces), doc)
     stretches, gaps = (parts[parts["kind"] == kind].drop(columns="kind").reset_index(drop=True)
                        for kind in ("stretch", "gap"))
     return (gpd.GeoDataFrame(pd.DataFrame(road_rows), geometry=road_geoms, crs=crs),

@@ -13,6 +13,7 @@ from . import ingest
 from .crs import measure_crs_for_data
 from .snapshot import ensure
 from .store import StoreReader
+from .zoning import Zoning
 
 __all__ = ["district_roads", "from_files", "from_frames", "from_store"]
 
@@ -34,11 +35,12 @@ def district_roads(roads: gpd.GeoDataFrame, *, dist_code: str | None = None,
     return roads[keep]
 
 
-def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str,
+def from_frames(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str | Zoning,
                 dist_code: str | None = None, unclassified: bool = False,
                 **options: Any) -> dict[str, Any]:
     """Greening of the district roads in ``roads`` (of one district if ``dist_code``) from
-    ``surveys``, measured in ``crs`` (``unclassified``: see :func:`district_roads`).
+    ``surveys``, measured in ``crs`` (a CRS, or a store's zones: :mod:`ntmgeo.zoning`;
+    ``unclassified``: see :func:`district_roads`).
     """
     from .indicators import roads as roads_ind
 
@@ -57,7 +59,7 @@ def from_store(store: StoreReader, *, as_of: str | None = None, dist_code: str |
     surveys = store.read_layer("surveys")
     if as_of is not None:
         surveys = surveys[surveys["survey_date"].astype(str) <= as_of]
-    return from_frames(roads, surveys, crs=store.measure_crs, dist_code=dist_code, **options)
+    return from_frames(roads, surveys, crs=store.zoning, dist_code=dist_code, **options)
 
 
 def from_files(roads_file: Any, survey_files: list[Any], *, crs: str | None = None,

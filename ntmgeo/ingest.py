@@ -45,7 +45,9 @@ from .layers import (
     heading_key,
     load_schema,
 )
+from .snapshot import Snapshot
 from .store import RECORD_TABLES, Store
+from .zoning import Zoning
 
 __all__ = ["ImportResult", "beside_no_road", "converted_rows", "import_file", "import_records",
            "importable", "prepare", "record_fields"]
@@ -59,7 +61,7 @@ def prepare(
     file_layer: str | None = None,
     defaults: dict[str, Any] | None = None,
     roads: gpd.GeoDataFrame | None = None,
-    measure_crs: str | None = None,
+    measure_crs: str | Zoning | None = None,
     encoding: str | None = None,
     swap_xy: bool = False,
     max_bytes: int | None | bool = True,
@@ -73,9 +75,9 @@ def prepare(
     ``"greening"``: only the fields it uses, only its identity required; see
     :meth:`~ntmgeo.layers.LayerSchema.profile`); by default, to the layer's full schema. A
     survey CSV of chainages (``dist_code, road_code, from, to, side``) is turned into lines
-    along ``roads`` (cut in ``measure_crs``). Raises :class:`~ntmgeo._errors.InputError`
-    (naming file, feature and field; for a table, row and column) on bad input; nothing is
-    written.
+    along ``roads`` (cut in ``measure_crs``: a CRS, or a store's zones). Raises
+    :class:`~ntmgeo._errors.InputError` (naming file, feature and field; for a table, row
+    and column) on bad input; nothing is written.
 
     ``file_layer`` is also the sheet of a workbook. The columns no field takes: see the
     module's description (``extra``, ``mapping``); with a ``profile`` (a computation reading a
@@ -204,9 +206,10 @@ class ImportResult:
     """Columns of a geometry file no field takes, left aside (not kept as ``extra``)."""
 
 
-def beside_no_road(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str
+def beside_no_road(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, crs: str | Zoning
                    ) -> dict[str, Any]:
-    """The surveys that run beside none of ``roads`` (of any class), measured in ``crs``:
+    """The surveys that run beside none of ``roads`` (of any class), measured in ``crs`` (or
+    a store's zones, :mod:`ntmgeo.zoning`):
     ``count``, ``length_km``, ``ids``. Nothing is refused for that: a survey may be along a
     road not drawn yet; the person importing should hear of it (a GPX recorded in the wrong
     district, a file in the wrong CRS).
@@ -251,12 +254,13 @@ def import_file(
     is_surveys = layer == "surveys"
     needs_roads = is_surveys and chainage.is_chainage_table(path)
     roads = store.read_layer("roads") if is_surveys else None
+    zones = Snapshot.of(store).zoning if is_surveys else store.measure_crs
     features = prepare(layer, path, crs=crs, file_layer=file_layer, defaults=defaults,
-                       roads=roads if needs_roads else None, measure_crs=store.measure_crs,
+                       roads=roads if needs_roads else None, measure_crs=zones,
                        encoding=encoding, swap_xy=swap_xy, extra=extra, mapping=mapping)
     lost = None
     if roads is not None and len(roads):
-        lost = beside_no_road(roads, features, crs=store.measure_crs)
+        lost = beside_no_road(roads, features, crs=zones)
     count = store.write_features(layer, features, replace=replace, source=Path(path).name,
                                  user=user)
     return ImportResult(count, lost, roads_checked=lost is not None,

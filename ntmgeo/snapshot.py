@@ -99,6 +99,16 @@ class Snapshot:
         return self.meta()["measure_crs"]
 
     @property
+    def zoning(self) -> Any:
+        """The zones features are measured in (:func:`ntmgeo.zoning.of_units`, worked out
+        once): one zone, :attr:`measure_crs`, unless the store's units span zones.
+        """
+        from . import zoning
+
+        return self._once("zoning", "", lambda: zoning.of_units(
+            self.read_layer("admin_units"), self.measure_crs))
+
+    @property
     def path(self) -> Any:
         """The store's file, where it has one (``None`` otherwise)."""
         return getattr(self.store, "path", None)

@@ -71,7 +71,8 @@ SOURCE_B = (
     "at cd58063 (repository MIT; geometry fetched from sapnhap.bando.com.vn, whose terms of use "
     "apply), coverage-simplified to 10 m there; simplified again by scripts/build_lamdong.py "
     "(coverage_simplify, tolerance {tol:g} m in EPSG:5899); formed from, as Bando names them: "
-    "{formed}; predecessor codes (replaces) from {pkg} {ver} (MIT)"
+    "{formed}; predecessor codes (replaces) and the province before 2025 they were in "
+    "(zone_prov) from {pkg} {ver} (MIT)"
 )
 
 
@@ -101,11 +102,13 @@ def package_lineage() -> dict[str, Any]:
                    "FROM admin_units_legacy")
     old_code: dict[str, str] = {}
     old_prov: dict[str, str] = {}
+    prov_of: dict[str, str] = {}  # old unit key -> its old province code
     for r in legacy:
         key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}"
         check(key not in old_code, f"{PACKAGE}: legacy key {key} twice")
         old_code[key] = r["wardCode"]
         old_prov[r["provinceKey"]] = r["provinceCode"]
+        prov_of[key] = r["provinceCode"]
     whole = conv.DICT_PROVINCE_WARD_NO_DIVIDED[prov_key]
     divided = conv.DICT_PROVINCE_WARD_DIVIDED.get(prov_key, {})
     units: dict[str, dict[str, Any]] = {}
@@ -120,7 +123,8 @@ def package_lineage() -> dict[str, Any]:
             check(k in old_code, f"{PACKAGE}: old unit {k} not in the legacy list")
         units[r["wardCode"]] = {"name": r["ward"], "type": r["wardType"],
                                 "old": sorted({old_code[k] for k in olds}),
-                                "split": sorted({old_code[k] for k in split_into.get(key, [])})}
+                                "split": sorted({old_code[k] for k in split_into.get(key, [])}),
+                                "old_provinces": sorted({prov_of[k] for k in olds})}
     return {"units": units, "version": importlib.metadata.version(PACKAGE),
             "provinces": sorted(old_prov[k] for k in conv.DICT_PROVINCE[prov_key]),
             "national": national}
@@ -128,6 +132,15 @@ def package_lineage() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------------
 # Measuring
+
+def zone_prov(old_provinces: list[str], code: str) -> str:
+    """The pre-2025 province a new unit lies in (its VN-2000 zone, ntmgeo/zoning.py): the one
+    province all its predecessors were in. Each of the 124 has exactly one; a unit formed
+    across two would need a rule, and stops the build instead.
+    """
+    check(len(old_provinces) == 1, f"{code}: predecessors in provinces {old_provinces}")
+    return old_provinces[0]
+
 
 def pairwise_overlaps(geoms: list[Any], codes: list[str]) -> list[tuple[str, str, float]]:
     """(code, code, m²) for every pair of ``geoms`` (metres) whose interiors intersect."""
@@ -291,6 +304,7 @@ def build(boundaries: Path, out_root: Path, data_root: Path) -> dict[str, Any]:
             code=c, level="commune", unit_type=UNIT_TYPES[r["type"]], name=r["name"],
             aliases="|".join(aliases), parent_code=PROV, prov_code=PROV, valid_from=VALID_FROM,
             valid_to=None, replaces="|".join(pkg["units"][c]["old"]) or None,
+            zone_prov=zone_prov(pkg["units"][c]["old_provinces"], c),
             source=SOURCE_B.format(tol=TOLERANCE_M, formed=formed or "(none given)",
                                    pkg=PACKAGE, ver=pkg["version"]),
             geometry=as_multi(geom)))

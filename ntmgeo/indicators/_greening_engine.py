@@ -100,7 +100,7 @@ from ._greening_match import (
     _SurveyGeometry,
 )
 
-__all__ = ["Measured", "measure"]
+__all__ = ["Measured", "measure", "measure_parts"]
 
 _MIN_GAP_M = 1.0  # chainage is written to the metre: stretches closer than this are always one
 
@@ -125,24 +125,51 @@ def measure(roads: gpd.GeoDataFrame, surveys: gpd.GeoDataFrame, *, tolerance: fl
     ``roads`` are already in a projected CRS in metres; ``surveys`` in any CRS; the options
     are :func:`~ntmgeo.indicators.roads.tree_lined`'s, already checked (``bridge`` given).
     """
+    return measure_parts([roads], surveys, np.zeros(len(surveys), dtype=np.int64),
+                         tolerance=tolerance, side=side, max_point_gap=max_point_gap,
+                         bridge=bridge)
+
+
+def measure_parts(parts: list[gpd.GeoDataFrame], surveys: gpd.GeoDataFrame,
+                  survey_part: np.ndarray, *, tolerance: float, side: str,
+                  max_point_gap: float, bridge: float) -> Measured:
+    """:func:`measure` for roads in several zones (:mod:`ntmgeo.zoning`): each part of the
+    roads, whole roads, in its own projected CRS; every survey is looked for beside every
+    part's roads. The roads' entries are merged in the order of one part (by ``dist_code``,
+    then ``road_code``); a survey is unmatched when it runs beside no road of any part, and
+    its length is measured in the CRS of the part ``survey_part`` gives it.
+    """
     join = max(float(bridge), _MIN_GAP_M)
     max_len = 2.0 * tolerance  # road segments are cut to this length, and looked for by survey
     # segments in pieces of this size
-    net = _network(roads, max_len)
-    g = _survey_geometry(surveys, roads.crs, net.origin)
-    side_code = _side_codes(surveys)
-    if len(net.dist):
-        found = _find(net, g, side_code, tolerance, max_len)
-        lo_s, hi_s, stretch, survey = _stretches(found, net, side, max_point_gap, join)
-        matched = found.matched
-    else:
-        lo_s = hi_s = np.empty(0)
-        stretch = survey = np.empty(0, dtype=np.int64)
-        matched = np.zeros(len(surveys), dtype=bool)
-    rows = _report_roads(net, lo_s, hi_s, _ids_by_stretch(surveys, stretch, survey, lo_s.size),
-                         join)
-    return Measured(rows, float(net.length.sum()), float((hi_s - lo_s).sum()),
-                    _as_of(surveys, _distinct(survey)), _unmatched(surveys, g, matched))
+    rows: list[dict[str, Any]] = []
+    length_m = greened_m = 0.0
+    matched = np.zeros(len(surveys), dtype=bool)
+    counted: list[np.ndarray] = []
+    lost_length = np.zeros(len(surveys))
+    for number, roads in enumerate(parts):
+        net = _network(roads, max_len)
+        g = _survey_geometry(surveys, roads.crs, net.origin)
+        side_code = _side_codes(surveys)
+        if len(net.dist):
+            found = _find(net, g, side_code, tolerance, max_len)
+            lo_s, hi_s, stretch, survey = _stretches(found, net, side, max_point_gap, join)
+            matched |= found.matched
+        else:
+            lo_s = hi_s = np.empty(0)
+            stretch = survey = np.empty(0, dtype=np.int64)
+        rows += _report_roads(net, lo_s, hi_s,
+                              _ids_by_stretch(surveys, stretch, survey, lo_s.size), join)
+        length_m += float(net.length.sum())
+        greened_m += float((hi_s - lo_s).sum())
+        counted.append(_distinct(survey))
+        mine = np.asarray(survey_part) == number
+        lost_length[mine] = _line_lengths(surveys, g)[mine]
+    if len(parts) > 1:
+        rows.sort(key=lambda r: (r["dist_code"], r["road_code"]))
+    every = _distinct(np.concatenate(counted)) if counted else np.empty(0, dtype=np.int64)
+    return Measured(rows, length_m, greened_m, _as_of(surveys, every),
+                    _unmatched(surveys, lost_length, matched))
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,9 +400,13 @@ def _report_roads(net: _Network, lo_s: np.ndarray, hi_s: np.ndarray,
                                                           strict=True))]
 
 
-def _unmatched(surveys: gpd.GeoDataFrame, g: _SurveyGeometry,
+def _line_lengths(surveys: gpd.GeoDataFrame, g: _SurveyGeometry) -> np.ndarray:
+    """Each survey's length (of its lines) in the CRS ``g`` was built in."""
+    return np.bincount(g.part_owner[g.part], weights=g.seg[:, 4], minlength=len(surveys))
+
+
+def _unmatched(surveys: gpd.GeoDataFrame, length: np.ndarray,
                matched: np.ndarray) -> dict[str, Any]:
     lost = np.flatnonzero(~matched)
-    length = np.bincount(g.part_owner[g.part], weights=g.seg[:, 4], minlength=len(surveys))
     return {"count": int(lost.size), "length_km": round(float(length[lost].sum()) / 1000, 6),
             "ids": sorted(_survey_ids(surveys, lost).tolist())}

@@ -46,6 +46,7 @@ import shapely
 from ..linref import road_identity
 from ..measure import projected
 from ..values import is_missing, parse_list
+from ..zoning import Zoning, as_zoning
 from . import _greening_engine as _engine
 
 __all__ = [
@@ -128,7 +129,7 @@ def tree_lined(
     roads: gpd.GeoDataFrame,
     surveys: gpd.GeoDataFrame,
     *,
-    crs: str,
+    crs: str | Zoning,
     tolerance: float = DEFAULT_TOLERANCE_M,
     side: str = "any",
     max_point_gap: float = DEFAULT_MAX_POINT_GAP_M,
@@ -155,8 +156,10 @@ def tree_lined(
         with ``survey_id``, and optionally ``side`` (``left``/``right`` looking along
         increasing chainage, ``both``, ``unknown`` or empty) and ``survey_date``
         (ISO text or a date). Other geometry types are ignored.
-    crs : str
-        A projected CRS in metres to measure in (``"EPSG:5899"`` for Lâm Đồng).
+    crs : str or ntmgeo.zoning.Zoning
+        A projected CRS in metres to measure in (``"EPSG:5899"`` for Lâm Đồng), or the zones
+        of a province spanning two (:mod:`ntmgeo.zoning`: each road measured whole in the
+        zone holding most of it, every survey looked for beside every zone's roads).
     tolerance : float
         Survey geometry within this distance of a centreline counts for that road (m).
     side : {"any", "both", "left", "right"}
@@ -219,8 +222,21 @@ def tree_lined(
     if bridge is None:
         bridge = min(DEFAULT_BRIDGE_M, max_point_gap)
     _check_options(side, tolerance, max_point_gap, threshold, bridge)
-    measured = _engine.measure(projected(roads, crs), surveys, tolerance=tolerance, side=side,
-                               max_point_gap=max_point_gap, bridge=bridge)
+    zoning = as_zoning(crs)
+    if zoning.is_single:
+        measured = _engine.measure(projected(roads, zoning.default), surveys,
+                                   tolerance=tolerance, side=side, max_point_gap=max_point_gap,
+                                   bridge=bridge)
+    else:
+        number = road_identity(roads)[0] if len(roads) else None
+        parts = zoning.parts(roads, groups=number) or [(zoning.default,
+                                                        projected(roads, zoning.default))]
+        which = {crs_: i for i, (crs_, _) in enumerate(parts)}
+        survey_part = np.array([which.get(z, 0) for z in zoning.assign(surveys)],
+                               dtype=np.int64)
+        measured = _engine.measure_parts([p for _, p in parts], surveys, survey_part,
+                                         tolerance=tolerance, side=side,
+                                         max_point_gap=max_point_gap, bridge=bridge)
     length, greened = measured.length_m, measured.greened_m
     ratio = greened / length if length > 0 else None
     total = {"length_km": round(length / 1000, 6), "greened_km": round(greened / 1000, 6),
@@ -250,18 +266,24 @@ def _grade(value: Any) -> str | None:
     return text or None
 
 
-def _district_features(roads: gpd.GeoDataFrame, crs: str
+def _district_features(roads: gpd.GeoDataFrame, crs: str | Zoning
                        ) -> tuple[gpd.GeoDataFrame, np.ndarray, list[str], list[str], np.ndarray]:
-    """The district roads (class ``"ĐH"`` where a ``road_class`` column exists) in ``crs``:
-    the features, each feature's road number, the roads' codes, each feature's length (m).
+    """The district roads (class ``"ĐH"`` where a ``road_class`` column exists): the features,
+    each feature's road number, the roads' codes, each feature's length (m), measured in
+    ``crs`` (or each road in its zone, :mod:`ntmgeo.zoning`).
     """
     if "road_class" in roads.columns:
         roads = roads[roads["road_class"].astype(str).str.strip() == "ĐH"]
-    roads_m = projected(roads, crs)
+    zoning = as_zoning(crs)
+    roads_m = projected(roads, zoning.default)
     if not len(roads_m):
         return roads_m, np.empty(0, dtype=np.int64), [], [], np.empty(0)
     number, dist, code = road_identity(roads_m)
-    length = np.nan_to_num(shapely.length(np.asarray(roads_m.geometry.values, dtype=object)))
+    if zoning.is_single:
+        length = np.nan_to_num(shapely.length(np.asarray(roads_m.geometry.values,
+                                                         dtype=object)))
+    else:
+        length = zoning.lengths_m(roads_m, groups=number)
     return roads_m, number, dist, code, length
 
 
@@ -277,7 +299,7 @@ def _km(metres: float) -> float:
     return round(float(metres) / 1000, 6)
 
 
-def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
+def paved_share(roads: gpd.GeoDataFrame, *, crs: str | Zoning) -> dict[str, Any]:
     r"""Indicator 2.1's surface condition: the share of the district roads' length that is
     asphalt or cement concrete (:data:`PAVED_SURFACES`, chip seal included).
 
@@ -300,8 +322,9 @@ def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
         Roads with ``dist_code``, ``road_code`` and ``surface`` (a list, or ``|``-separated
         text), in any CRS. When a ``road_class`` column exists only the district roads
         (``"ĐH"``) are assessed.
-    crs : str
-        A projected CRS in metres to measure in.
+    crs : str or ntmgeo.zoning.Zoning
+        A projected CRS in metres to measure in, or zones (each road in its own,
+        :mod:`ntmgeo.zoning`).
 
     Returns
     -------
@@ -366,7 +389,7 @@ def paved_share(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
                       "share": share, "share_min": share_min, "met": met}}
 
 
-def roads_to_standard(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
+def roads_to_standard(roads: gpd.GeoDataFrame, *, crs: str | Zoning) -> dict[str, Any]:
     r"""Indicator 2.2: the share of the district roads' length built to their planned grade.
 
     A feature is judged where both its ``planned_grade`` (the grade its approved plan gives
@@ -392,8 +415,9 @@ def roads_to_standard(roads: gpd.GeoDataFrame, *, crs: str) -> dict[str, Any]:
         Roads with ``dist_code``, ``road_code``, ``tech_grade``, ``planned_grade``, in any
         CRS. When a ``road_class`` column exists only the district roads (``"ĐH"``) are
         assessed.
-    crs : str
-        A projected CRS in metres to measure in.
+    crs : str or ntmgeo.zoning.Zoning
+        A projected CRS in metres to measure in, or zones (each road in its own,
+        :mod:`ntmgeo.zoning`).
 
     Returns
     -------
